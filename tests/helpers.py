@@ -1,0 +1,278 @@
+"""Test helpers shared by every layer: free ports, waiting for servers, PostgreSQL, notebooks, Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+DASHBOARDS = NOTEBOOKS / "dashboards"
+ASSIGNMENTS = ROOT / "assignments"
+
+
+class Unavailable(RuntimeError):
+    """Something a test layer needs is not on this machine."""
+
+
+def skip_or_fail(require_var: str, reason: str):
+    """Skip with a one-line reason, or fail when the environment variable says the layer is required (CI)."""
+    if os.environ.get(require_var, "") not in ("", "0"):
+        pytest.fail(f"{reason} ({require_var} is set, so this cannot be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 60, proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            text = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}\n{text}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status < 500:
+                    return
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500:
+                return
+            last = exc
+        except OSError as exc:
+            last = exc
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout}s: {last}")
+
+
+@dataclass
+class Process:
+    """A server started by a test, stopped with its whole process group."""
+
+    proc: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def start_process(cmd: list[str], log: Path, cwd: Path | None = None, env: dict | None = None) -> Process:
+    fh = open(log, "wb")
+    proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd,
+                            env=env, start_new_session=True)
+    fh.close()
+    return Process(proc, log)
+
+
+# -- PostgreSQL -------------------------------------------------------------------------------------------------
+PG_USER = "ttt-pgtest"
+
+
+def _pg_bin() -> Path:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    raise Unavailable("initdb not found (Debian: apt-get install postgresql)")
+
+
+@dataclass
+class PostgresServer:
+    directory: Path
+    port: int
+    run_as: str | None
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, args: list[str]) -> None:
+        cmd = args if self.run_as is None else ["runuser", "-u", self.run_as, "--", *args]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise Unavailable(f"{' '.join(args[:1])} failed: {proc.stderr.strip()[-500:]}")
+
+    @classmethod
+    def start(cls, directory: Path) -> "PostgresServer":
+        bindir = _pg_bin()
+        run_as = None
+        if os.geteuid() == 0:  # initdb and pg_ctl refuse to run as root
+            try:
+                pwd.getpwnam(PG_USER)
+            except KeyError:
+                subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
+                               check=True, capture_output=True)
+            run_as = PG_USER
+            os.chmod(directory, 0o777)
+            parent = directory
+            while parent != parent.parent:  # the server user must be able to reach the folder
+                parent = parent.parent
+                try:
+                    os.chmod(parent, os.stat(parent).st_mode | 0o011)
+                except PermissionError:
+                    break
+        server = cls(directory, free_port(), run_as)
+        data = directory / "data"
+        server._run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        server._run([str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(directory / "pg.log"), "-o",
+                     f"-p {server.port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                     "start"])
+        server._bindir = bindir
+        return server
+
+    def stop(self) -> None:
+        try:
+            self._run([str(self._bindir / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"])
+        except Unavailable:
+            pass
+
+
+# -- notebooks --------------------------------------------------------------------------------------------------
+def execute_notebook(path: Path, timeout: int = 120, cwd: Path | None = None):
+    """Run a notebook top to bottom with nbclient; returns the executed notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
+    client.execute()
+    return nb
+
+
+def error_outputs(nb) -> list[str]:
+    """Error outputs and warnings written to stderr by any cell."""
+    out = []
+    for i, cell in enumerate(nb.cells):
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                out.append(f"cell {i}: {o.get('ename')}: {o.get('evalue')}")
+            elif o.get("output_type") == "stream" and o.get("name") == "stderr":
+                out.append(f"cell {i} stderr: {o.get('text', '')[:500]}")
+    return out
+
+
+def notebook_text(path: Path) -> str:
+    nb = json.loads(path.read_text())
+    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in nb["cells"])
+
+
+# -- browser ----------------------------------------------------------------------------------------------------
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def chromium_or_skip() -> str:
+    sys.path.insert(0, str(ROOT))
+    from ttt_widgets.doctor import chromium_path
+
+    path = chromium_path()
+    if path is None:
+        skip_or_fail("TTT_REQUIRE_BROWSER", "Chromium not found (apt-get install chromium, or set TTT_CHROMIUM)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        skip_or_fail("TTT_REQUIRE_BROWSER", "playwright is not installed (pip install -e '.[test]')")
+    return path
+
+
+# -- nbgrader ---------------------------------------------------------------------------------------------------
+class Course:
+    """A temporary copy of the kit's nbgrader course root, with helpers to release, submit and autograde."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copytree(ASSIGNMENTS, root, ignore=shutil.ignore_patterns(
+            "release", "submitted", "autograded", "feedback", "gradebook.db", ".ipynb_checkpoints", "__pycache__"))
+
+    def nbgrader(self, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.root, capture_output=True, text=True,
+                              timeout=timeout)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"nbgrader {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        return proc
+
+    def release(self, assignment: str) -> Path:
+        self.nbgrader("generate_assignment", assignment, "--force")
+        return self.root / "release" / assignment
+
+    def submit(self, student: str, assignment: str, notebooks: dict[str, "object"]) -> Path:
+        """Place notebooks (nbformat objects, or raw text/bytes for broken files) as a student's submission."""
+        import nbformat
+
+        folder = self.root / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, nb in notebooks.items():
+            target = folder / name
+            if isinstance(nb, bytes):
+                target.write_bytes(nb)
+            elif isinstance(nb, str):
+                target.write_text(nb)
+            else:
+                nbformat.write(nb, target)
+        (folder / "timestamp.txt").write_text("2026-11-24 09:00:00.000000 UTC")
+        return folder
+
+    def released_notebook(self, assignment: str, name: str):
+        import nbformat
+
+        return nbformat.read(self.root / "release" / assignment / name, as_version=4)
+
+    def scores(self, assignment: str) -> dict[str, float]:
+        """student id -> total score of that assignment, read through nbgrader's Gradebook API."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
+            return {s.student.id: s.score for s in gb.assignment_submissions(assignment)}
+
+    def cell_scores(self, assignment: str, notebook: str, student: str) -> dict[str, float]:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
+            nb = gb.find_submission_notebook(notebook, assignment, student)
+            return {grade.name: grade.score for grade in nb.grades}
+
+
+def replace_in_cell(nb, grade_id: str, new_source: str):
+    """Return a copy of a notebook with the source of one nbgrader cell replaced (as a student would answer)."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = new_source
+            return nb
+    raise KeyError(f"no cell with grade_id {grade_id!r}")

@@ -1,0 +1,102 @@
+import ipywidgets as widgets
+
+from ttt_widgets import Quiz
+
+
+def _texts(w):
+    """All text a widget tree shows (labels, HTML values, descriptions, options)."""
+    out = []
+    stack = [w]
+    while stack:
+        x = stack.pop()
+        for attr in ("value", "description", "options"):
+            v = getattr(x, attr, None)
+            if isinstance(v, str):
+                out.append(v)
+            elif isinstance(v, tuple) and all(isinstance(i, str) for i in v):
+                out.extend(v)
+        stack.extend(getattr(x, "children", ()))
+    return "\n".join(out)
+
+
+def test_shows_one_question_and_its_options():
+    q = Quiz("trainer-role")
+    text = _texts(q)
+    assert "Question 1 of 3" in text
+    assert "senior engineer" in text
+    assert "cascade" not in text  # the second question is not shown yet
+    assert q._radio.options[0].startswith("She skips steps")
+
+
+def test_wrong_answer_shows_its_feedback_and_diagnosis():
+    q = Quiz("trainer-role")
+    q.select(1)
+    result = q.submit()
+    assert result is not None and not result.correct
+    assert "Not quite." in q._status.value
+    assert "Why this is tempting" in q._status.value
+    assert "attribution to the learner" in q._status.value
+    assert q._score.value.startswith("Score: 0 of 3")
+    assert q._submit_btn.disabled and not q._next_btn.disabled
+
+
+def test_clicking_buttons_drives_the_quiz():
+    q = Quiz("trainer-role")
+    q._radio.index = 0
+    q._submit_btn.click()
+    assert q.model.score == 1
+    q._next_btn.click()
+    assert q._progress.value == "Question 2 of 3"
+
+
+def test_submit_without_choice_says_so_and_counts_nothing():
+    q = Quiz("trainer-role")
+    assert q.submit() is None
+    assert "Choose an answer first" in q._status.value
+    assert q.model.attempts == 0
+
+
+def test_multiple_choice_uses_labelled_checkboxes():
+    q = Quiz("trainer-role")
+    q.model.position = 2
+    q._show_question()
+    boxes = [c for c in q._choices_box.children if isinstance(c, widgets.Checkbox)]
+    assert len(boxes) == 4 and all(b.description for b in boxes)
+    q.select(0, 1)
+    assert q.value == (0, 1)
+    assert q.submit().correct
+
+
+def test_retry_missed_round():
+    q = Quiz("trainer-role")
+    for choice in ([1], [0], [0, 1]):
+        q.select(*choice)
+        q.submit()
+        q.next()
+    assert "1 of 3" not in q._status.value and "2 of 3" in q._status.value
+    assert not q._retry_btn.disabled
+    q._retry_btn.click()
+    assert q._progress.value.startswith("Question 1 of 1")
+    q.select(0)
+    q.submit()
+    assert q.model.score == 3
+
+
+def test_html_in_content_is_escaped():
+    data = {
+        "id": "x", "title": "<b>T</b>",
+        "questions": [{"id": "q", "type": "single", "prompt": "<img src=x onerror=alert(1)>",
+                       "answers": [{"text": "a", "correct": True, "feedback": "<script>1</script>"},
+                                   {"text": "b", "correct": False, "feedback": "f", "diagnosis": "d"}]}],
+    }
+    q = Quiz(data)
+    assert "<img" not in q._prompt.value and "&lt;img" in q._prompt.value
+    q.select(0)
+    q.submit()
+    assert "<script>" not in q._status.value and "&lt;script&gt;" in q._status.value
+
+
+def test_widget_state_is_serialisable():
+    q = Quiz("trainer-role")
+    state = q.get_state()
+    assert "children" in state

@@ -1,0 +1,53 @@
+"""Train-the-Trainer Workshop Kit: ipywidgets components for training trainers.
+
+The public API is re-exported here and imported lazily, so ``import ttt_widgets`` stays fast: ipywidgets,
+matplotlib and SQLAlchemy load only when a name that needs them is first used.
+
+>>> import ttt_widgets
+>>> quiz = ttt_widgets.Quiz("trainer-role")
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (relative to this package); one block per family
+_EXPORTS: dict[str, str] = {
+    # content
+    "ContentError": ".loader",
+    "load_content": ".loader",
+    "list_content": ".loader",
+    # [A] quiz
+    "QuizModel": ".models.quiz",
+    "QuizError": ".models.quiz",
+    "Quiz": ".views.quiz",
+    # [B] learning design
+    # [C] simulators and facilitation tools
+    # [D] live classroom
+    # [F] grading
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'ttt_widgets' has no attribute {name!r}") from None
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .loader import ContentError, list_content, load_content
+    from .models.quiz import QuizError, QuizModel
+    from .views.quiz import Quiz

@@ -1,0 +1,136 @@
+"""Load content files (YAML or JSON) shipped with the kit and validate them against their JSON Schema.
+
+Content lives in ``ttt_widgets/content/<kind>/<name>.yaml``; the schema of a kind lives in
+``ttt_widgets/content/schemas/<kind>.schema.json``. Everything is found through
+:mod:`importlib.resources`, never relative to the working directory.
+
+>>> from ttt_widgets.loader import load_content
+>>> quiz = load_content("quizzes", "trainer-role")
+>>> quiz["title"]
+'The trainer and the train-the-trainer model'
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ContentError", "load_content", "list_content", "validate_content", "load_file", "schema_for"]
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class ContentError(ValueError):
+    """A content file is missing, unreadable or does not match its schema.
+
+    The message names the file, the item (question, segment, ...) and the field at fault.
+    """
+
+
+def _content_root():
+    return resources.files("ttt_widgets") / "content"
+
+
+@lru_cache(maxsize=None)
+def schema_for(kind: str) -> dict:
+    """The JSON Schema (as a dict) for one kind of content."""
+    ref = _content_root() / "schemas" / f"{kind}.schema.json"
+    if not ref.is_file():
+        raise ContentError(f"no schema for content kind {kind!r} (looked for content/schemas/{kind}.schema.json)")
+    return json.loads(ref.read_text(encoding="utf-8"))
+
+
+def list_content(kind: str) -> list[str]:
+    """Names (without suffix) of the content files of one kind, sorted."""
+    folder = _content_root() / kind
+    if not folder.is_dir():
+        return []
+    return sorted(
+        entry.name.rsplit(".", 1)[0]
+        for entry in folder.iterdir()
+        if entry.is_file() and entry.name.endswith(_SUFFIXES)
+    )
+
+
+def _parse(text: str, label: str) -> Any:
+    import yaml  # PyYAML parses JSON as well
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{label}: not valid YAML: {exc}") from None
+
+
+def _item_label(data: Any, path: list) -> str:
+    """Name the item at fault: the nearest object in the error path that has an ``id``."""
+    parts = []
+    node = data
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(step, int) and isinstance(node, dict) and "id" in node:
+            parts.append(f"{node['id']!r}")
+    return " > ".join(parts)
+
+
+def _field_label(path: list) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "(top level)"
+
+
+def validate_content(data: Any, kind: str, label: str = "<data>") -> Any:
+    """Validate ``data`` against the schema of ``kind``; raise :class:`ContentError` naming the place at fault."""
+    import jsonschema
+
+    validator_cls = jsonschema.validators.validator_for(schema_for(kind))
+    validator = validator_cls(schema_for(kind))
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        err = errors[0]
+        path = list(err.absolute_path)
+        item = _item_label(data, path)
+        where = f"{label}: " + (f"item {item}: " if item else "") + f"field {_field_label(path)}: "
+        extra = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ContentError(where + err.message + extra)
+    return data
+
+
+def load_file(path: str | Path, kind: str) -> Any:
+    """Load and validate a content file from anywhere on disk (e.g. a trainee's own questions)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot be read: {exc}") from None
+    return validate_content(_parse(text, str(path)), kind, str(path))
+
+
+@lru_cache(maxsize=None)
+def _load_packaged(kind: str, name: str) -> Any:
+    folder = _content_root() / kind
+    for suffix in _SUFFIXES:
+        ref = folder / f"{name}{suffix}"
+        if ref.is_file():
+            label = f"content/{kind}/{name}{suffix}"
+            return validate_content(_parse(ref.read_text(encoding="utf-8"), label), kind, label)
+    available = ", ".join(list_content(kind)) or "none"
+    raise ContentError(f"no {kind} content named {name!r} (available: {available})")
+
+
+def load_content(kind: str, name: str) -> Any:
+    """Load one packaged content file by kind and name, validated against its schema.
+
+    Returns a fresh deep copy so callers may modify it freely.
+    """
+    import copy
+
+    return copy.deepcopy(_load_packaged(kind, name))

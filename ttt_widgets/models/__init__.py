@@ -1,0 +1,1 @@
+"""Pure models: the rules the curriculum teaches, with no ipywidgets import."""

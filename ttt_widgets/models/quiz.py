@@ -1,0 +1,182 @@
+"""The quiz model: questions with diagnostic feedback, scoring and retrieval practice of missed items.
+
+Pure logic (no widgets). The :class:`~ttt_widgets.views.quiz.Quiz` widget owns one of these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from traitlets import Dict, HasTraits, Int, List, TraitError, Unicode, validate
+
+from ..loader import load_content, validate_content
+
+__all__ = ["QuizModel", "AnswerResult", "QuizError"]
+
+
+class QuizError(ValueError):
+    """A quiz action that cannot be done (no answer chosen, unknown choice, finished quiz...)."""
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What one submitted answer earned, and why."""
+
+    question_id: str
+    correct: bool
+    chosen: tuple[int, ...]
+    #: feedback of each chosen answer, in order
+    feedback: tuple[str, ...]
+    #: the misconception behind each wrong choice (empty when correct)
+    diagnoses: tuple[str, ...] = ()
+    #: correct options that were not chosen (multiple choice)
+    missed: tuple[str, ...] = ()
+    explanation: str = ""
+    correct_answers: tuple[str, ...] = field(default=())
+
+
+class QuizModel(HasTraits):
+    """A quiz shown one question at a time.
+
+    Parameters
+    ----------
+    quiz : dict or str
+        Quiz content (a dict matching ``content/schemas/quizzes.schema.json``) or the name of a packaged quiz.
+
+    Examples
+    --------
+    >>> m = QuizModel("trainer-role")
+    >>> result = m.submit([0])
+    >>> result.correct, m.score
+    (True, 1)
+    """
+
+    title = Unicode(help="The quiz title.")
+    questions = List(help="The questions, as validated content dicts.")
+    order = List(Int(), help="Indices into `questions` for the current round (all, or the missed ones).")
+    position = Int(0, help="Position in `order` of the question shown.")
+    results = Dict(help="question id -> AnswerResult of the latest attempt.")
+    score = Int(0, help="Questions answered correctly at their latest attempt.")
+    attempts = Int(0, help="Answers submitted in total.")
+    round = Int(1, help="1 for the first pass; +1 each time missed items are retried.")
+
+    def __init__(self, quiz: dict | str, **kwargs: Any) -> None:
+        if isinstance(quiz, str):
+            data = load_content("quizzes", quiz)
+        else:
+            data = validate_content(quiz, "quizzes", label=f"quiz {quiz.get('id', '?')!r}" if isinstance(quiz, dict) else "quiz")
+        super().__init__(title=data["title"], questions=data["questions"], **kwargs)
+        self.quiz_id = data["id"]
+        self.order = list(range(len(self.questions)))
+
+    @validate("position")
+    def _check_position(self, proposal):
+        value = proposal["value"]
+        if not 0 <= value <= len(self.order):
+            raise TraitError(f"position must be between 0 and {len(self.order)}, got {value}")
+        return value
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        """True once every question of the current round has been passed."""
+        return self.position >= len(self.order)
+
+    @property
+    def current(self) -> dict | None:
+        """The question shown, or None when the round is finished."""
+        return None if self.finished else self.questions[self.order[self.position]]
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def missed(self) -> list[str]:
+        """Ids of questions whose latest attempt was wrong."""
+        return [q["id"] for q in self.questions if q["id"] in self.results and not self.results[q["id"]].correct]
+
+    def options(self) -> list[str]:
+        """The answer texts of the current question."""
+        q = self.current
+        return [] if q is None else [a["text"] for a in q["answers"]]
+
+    # -- acting ------------------------------------------------------------------------------------------------
+    def _indices(self, choice: int | str | Iterable[int | str]) -> tuple[int, ...]:
+        q = self.current
+        if q is None:
+            raise QuizError("the quiz is finished: retry the missed questions or reset it")
+        texts = [a["text"] for a in q["answers"]]
+        if isinstance(choice, (int, str)):
+            choice = [choice]
+        out = []
+        for c in choice:
+            if isinstance(c, bool):
+                raise QuizError(f"not an answer: {c!r}")
+            if isinstance(c, int):
+                if not 0 <= c < len(texts):
+                    raise QuizError(f"answer number {c} does not exist (0 to {len(texts) - 1})")
+                out.append(c)
+            elif isinstance(c, str):
+                if c not in texts:
+                    raise QuizError(f"{c!r} is not one of the answers")
+                out.append(texts.index(c))
+            else:
+                raise QuizError(f"not an answer: {c!r}")
+        if not out:
+            raise QuizError("choose an answer first")
+        if q["type"] == "single" and len(set(out)) > 1:
+            raise QuizError("this question takes one answer only")
+        return tuple(sorted(set(out)))
+
+    def submit(self, choice: int | str | Sequence[int | str]) -> AnswerResult:
+        """Answer the current question with answer indices or texts; returns the feedback earned."""
+        chosen = self._indices(choice)
+        q = self.current
+        answers = q["answers"]
+        right = {i for i, a in enumerate(answers) if a["correct"]}
+        correct = set(chosen) == right
+        result = AnswerResult(
+            question_id=q["id"],
+            correct=correct,
+            chosen=chosen,
+            feedback=tuple(answers[i]["feedback"] for i in chosen),
+            diagnoses=tuple(answers[i]["diagnosis"] for i in chosen if not answers[i]["correct"]),
+            missed=tuple(answers[i]["text"] for i in sorted(right - set(chosen))),
+            explanation=q.get("explanation", ""),
+            correct_answers=tuple(answers[i]["text"] for i in sorted(right)),
+        )
+        results = dict(self.results)
+        results[q["id"]] = result
+        self.results = results
+        self.attempts += 1
+        self.score = sum(1 for r in results.values() if r.correct)
+        return result
+
+    def next(self) -> dict | None:
+        """Move to the next question; returns it (None when the round is finished)."""
+        if not self.finished:
+            self.position += 1
+        return self.current
+
+    def retry_missed(self) -> int:
+        """Start a new round with only the questions missed so far (retrieval practice). Returns how many."""
+        missed = set(self.missed)
+        if not missed:
+            return 0
+        self.order = [i for i, q in enumerate(self.questions) if q["id"] in missed]
+        self.position = 0
+        self.round += 1
+        return len(self.order)
+
+    def reset(self) -> None:
+        """Forget every answer and start again from the first question."""
+        self.results = {}
+        self.score = 0
+        self.attempts = 0
+        self.round = 1
+        self.order = list(range(len(self.questions)))
+        self.position = 0
+
+

@@ -1,0 +1,1 @@
+"""ipywidgets views: composites that own a model and expose Python-callable actions."""
