@@ -28,6 +28,12 @@ _EXPORTS: dict[str, str] = {
     # [C] simulators and facilitation tools
     # [D] live classroom
     # [F] grading
+    # [E] curriculum
+    "Reflection": ".views.reflection",
+    "ReflectionModel": ".models.reflection",
+    "ReflectionError": ".models.reflection",
+    "export_reflections": ".models.reflection",
+    "load_reflections": ".models.reflection",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -51,3 +57,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .loader import ContentError, list_content, load_content
     from .models.quiz import QuizError, QuizModel
     from .views.quiz import Quiz
+    from .models.reflection import ReflectionError, ReflectionModel, export_reflections, load_reflections
+    from .views.reflection import Reflection
