@@ -37,6 +37,46 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return run_checks()
 
 
+def _course_root(args: argparse.Namespace):
+    import os
+    from pathlib import Path
+
+    return Path(args.course or os.environ.get("TTT_COURSE") or ".")
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from .grading.autograde import GradingError, ProgressBar, format_table, grade_cohort
+
+    try:
+        results = grade_cohort(_course_root(args), args.assignment, jobs=args.jobs, students=args.student,
+                               force=not args.no_force, guard=not args.no_guard, on_result=ProgressBar())
+    except GradingError as exc:
+        print(f"ttt grade: {exc}", file=sys.stderr)
+        return 2
+    if not results:
+        print(f"ttt grade: no submissions of {args.assignment!r} to grade", file=sys.stderr)
+        return 0
+    print(format_table(results))
+    failed = [r.student for r in results if r.status == "failed"]
+    if failed:
+        print(f"\n{len(failed)} submission(s) could not be graded: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .grading.autograde import GradingError
+    from .grading.report import write_report
+
+    try:
+        written = write_report(_course_root(args), args.assignment, args.output)
+    except GradingError as exc:
+        print(f"ttt report: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ttt", description="Train-the-Trainer Workshop Kit")
     from . import __version__
@@ -50,6 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voila-port", type=int, default=8866, help="Voila port (default: 8866)")
     p.add_argument("--token", default=None, help="JupyterLab token (default: a new random one, printed in the URL)")
     p.set_defaults(func=_cmd_workshop)
+
+    p = sub.add_parser("grade", help="autograde every submission of an assignment in parallel with nbgrader")
+    p.add_argument("assignment", help="assignment id (a folder of source/ in the course root)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of CPUs)")
+    p.add_argument("--student", nargs="+", action="extend", default=None, metavar="ID", help="grade only these students")
+    p.add_argument("--course", default=None, help="nbgrader course root (default: $TTT_COURSE or this folder)")
+    p.add_argument("--no-force", action="store_true", help="skip submissions already autograded (like nbgrader)")
+    p.add_argument("--no-guard", action="store_true", help="do not install the file guard in grading kernels")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("report", help="cohort report of an assignment from the gradebook: CSV and figures")
+    p.add_argument("assignment", help="assignment id")
+    p.add_argument("--course", default=None, help="nbgrader course root (default: $TTT_COURSE or this folder)")
+    p.add_argument("--output", "-o", default=None, help="output folder (default: reports/<assignment> in the course)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("doctor", help="check the installation and print a fix for each problem")
     p.set_defaults(func=_cmd_doctor)

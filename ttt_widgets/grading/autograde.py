@@ -1,0 +1,463 @@
+"""Autograde a whole cohort in parallel with nbgrader's own converter, preprocessors and configuration.
+
+Why workers that stay alive: starting ``nbgrader autograde --student X`` once per student pays Python's and
+nbgrader's start-up for every submission, which on a 2-core machine made a parallel run slower than a
+sequential one. Here each worker process loads nbgrader and the course's configuration once (exactly as
+``nbgrader autograde`` does: ``AutogradeApp.initialize``), then grades one submission after another with
+nbgrader's :class:`~nbgrader.converters.Autograde` converter. Nothing of the grading is re-implemented.
+
+Gradebook writes: SQLite allows one writer at a time, and nbgrader opens short write transactions in three
+places (creating the student and submission, saving the autograded scores, applying late penalties). Those three
+steps hold one lock shared by the workers, so they never wait on SQLite's busy timeout; executing the notebooks,
+the slow part, runs in parallel. A PostgreSQL gradebook needs no lock and gets none.
+
+>>> from ttt_widgets.grading import grade_cohort
+>>> results = grade_cohort("assignments", "01-objectives", jobs=2)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+__all__ = ["SubmissionResult", "GradingError", "grade_cohort", "find_submissions", "load_nbgrader_app"]
+
+GUARD_FILE = Path(__file__).with_name("_kernel_guard.py")
+
+# shared by the workers of one run (inherited when they are forked); None for a PostgreSQL gradebook
+_DB_LOCK = None
+
+
+class GradingError(RuntimeError):
+    """The cohort cannot be graded at all (no course, unknown assignment...)."""
+
+
+@dataclass
+class SubmissionResult:
+    """The outcome of one student's submission."""
+
+    student: str
+    status: str = "pending"  # graded | flagged | failed | skipped
+    score: float | None = None
+    max_score: float | None = None
+    seconds: float = 0.0
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+    log: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+# -- configuration ----------------------------------------------------------------------------------------------
+def load_nbgrader_app(course_root: str | os.PathLike, assignment: str, extra_argv: Iterable[str] = ()):
+    """An initialised ``AutogradeApp``: the same configuration ``nbgrader autograde ASSIGNMENT`` would load.
+
+    nbgrader reads ``nbgrader_config.py`` from the working directory and the Jupyter config paths, so this
+    changes into the course root while it loads.
+    """
+    from nbgrader.apps import AutogradeApp
+
+    here = os.getcwd()
+    os.chdir(course_root)
+    try:
+        AutogradeApp.clear_instance()
+        app = AutogradeApp()
+        app.initialize([assignment, *extra_argv])
+        app.coursedir.assignment_id = assignment
+    finally:
+        os.chdir(here)
+    return app
+
+
+def find_submissions(app, students: Iterable[str] | None = None) -> list[str]:
+    """Student ids with a submitted folder for the app's assignment (nbgrader's layout and exclusions)."""
+    import glob
+
+    coursedir = app.coursedir
+    pattern = coursedir.format_path(coursedir.submitted_directory, "*", coursedir.assignment_id)
+    found = []
+    for folder in glob.glob(pattern):
+        if os.path.isdir(folder):
+            found.append(Path(folder).parent.name)
+    excluded = set(filter(None, (coursedir.student_id_exclude or "").split(",")))
+    found = sorted(set(found) - excluded)
+    if students:
+        wanted = list(dict.fromkeys(students))
+        missing = [s for s in wanted if s not in found]
+        if missing:
+            raise GradingError(f"no submission of {coursedir.assignment_id!r} by: {', '.join(missing)} "
+                               f"(looked in {coursedir.submitted_directory}/<student>/{coursedir.assignment_id})")
+        found = wanted
+    return found
+
+
+# -- the converter each worker runs ------------------------------------------------------------------------------
+def _locked() -> contextlib.AbstractContextManager:
+    return _DB_LOCK if _DB_LOCK is not None else contextlib.nullcontext()
+
+
+def _make_converter_class():
+    """nbgrader's Autograde converter with its gradebook writes behind the workers' shared lock."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+
+    class LockedSaveAutoGrades(SaveAutoGrades):
+        def preprocess(self, nb, resources):
+            with _locked():
+                return super().preprocess(nb, resources)
+
+    class LockedAssignLatePenalties(AssignLatePenalties):
+        def preprocess(self, nb, resources):
+            with _locked():
+                return super().preprocess(nb, resources)
+
+    swap = {SaveAutoGrades: LockedSaveAutoGrades, AssignLatePenalties: LockedAssignLatePenalties}
+
+    class ParallelAutograde(Autograde):
+        def _init_preprocessors(self) -> None:
+            if not self._sanitizing:
+                self.autograde_preprocessors = [swap.get(pp, pp) for pp in self.autograde_preprocessors]
+            super()._init_preprocessors()
+
+        def init_assignment(self, assignment_id: str, student_id: str) -> None:
+            with _locked():
+                super().init_assignment(assignment_id, student_id)
+
+    return ParallelAutograde
+
+
+def _guard_config(app):
+    """Kernel arguments: the configured ones (nbgrader's default for Python if none) plus the file guard."""
+    from traitlets.config import Config
+
+    configured = list(app.config.get("Execute", {}).get("extra_arguments", []) or
+                      ["--HistoryManager.hist_file=:memory:"])
+    cfg = Config()
+    cfg.Execute.extra_arguments = configured + [f"--IPKernelApp.exec_files={GUARD_FILE}"]
+    return cfg
+
+
+def _grade_one(app, converter_class, student: str, force: bool, guard: bool) -> dict:
+    from nbgrader.utils import capture_log
+
+    coursedir = app.coursedir
+    coursedir.student_id = student
+    converter = converter_class(coursedir=coursedir, parent=app)
+    if guard:
+        converter.update_config(_guard_config(app))
+    converter.force = force
+    converter.create_student = True
+    start = time.perf_counter()
+    here = os.getcwd()
+    try:
+        result = capture_log(converter)
+    finally:
+        os.chdir(here)
+        coursedir.student_id = "*"
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, guard: bool, lock) -> None:
+    import logging
+
+    global _DB_LOCK
+    app = load_nbgrader_app(course_root, assignment, extra_argv)
+    _DB_LOCK = lock if str(app.coursedir.db_url).startswith("sqlite") else None
+    for handler in app.log.handlers:  # the parent shows progress; the full log travels back with each result
+        handler.setLevel(logging.CRITICAL)
+    devnull = os.open(os.devnull, os.O_WRONLY)  # kernels inherit this stderr: keep their start-up chatter quiet
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    if guard:
+        os.environ["TTT_GRADE_COURSE_ROOT"] = str(Path(app.coursedir.root).resolve())
+    converter_class = _make_converter_class()
+    while True:
+        try:
+            student = conn.recv()
+        except EOFError:
+            return
+        if student is None:
+            return
+        try:
+            result = _grade_one(app, converter_class, student, force, guard)
+        except BaseException:  # noqa: BLE001 - reported to the parent, the worker carries on
+            result = {"success": False, "error": traceback.format_exc(), "log": "", "seconds": 0.0}
+        for key in ("log", "error"):  # a submission that prints megabytes must not flood the pipe
+            if result.get(key) and len(result[key]) > 50_000:
+                result[key] = "[... cut ...]\n" + result[key][-50_000:]
+        conn.send((student, result))
+
+
+# -- the parent ---------------------------------------------------------------------------------------------------
+class _Pool:
+    """N long-lived worker processes; a worker that dies is replaced and its submission reported as failed."""
+
+    def __init__(self, jobs: int, target: Callable, args: tuple):
+        methods = multiprocessing.get_all_start_methods()
+        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._target, self._args = target, (*args, self._ctx.Lock())
+        self.workers: list[list] = [self._start() for _ in range(jobs)]  # [process, connection, student]
+
+    def _start(self) -> list:
+        parent_end, child_end = self._ctx.Pipe()
+        proc = self._ctx.Process(target=self._target, args=(child_end, *self._args), daemon=True)
+        proc.start()
+        child_end.close()
+        return [proc, parent_end, None]
+
+    def run(self, students: list[str], on_done: Callable[[str, dict], None]) -> None:
+        from multiprocessing.connection import wait
+
+        queue = list(students)
+        while queue or any(w[2] for w in self.workers):
+            for w in self.workers:
+                if w[2] is None and queue:
+                    w[2] = queue.pop(0)
+                    w[1].send(w[2])
+            busy = {w[1]: w for w in self.workers if w[2]}
+            sentinels = {w[0].sentinel: w for w in busy.values()}
+            for ready in wait([*busy, *sentinels]):
+                w = busy.get(ready) or sentinels[ready]
+                if w[2] is None:
+                    continue
+                try:
+                    student, result = w[1].recv()
+                except (EOFError, OSError):
+                    student, w[2] = w[2], None
+                    w[0].join(5)
+                    code = w[0].exitcode
+                    result = {"success": False, "log": "", "seconds": 0.0,
+                              "error": f"the grading worker stopped (exit code {code}) while grading this submission"}
+                    self.workers[self.workers.index(w)] = self._start()
+                else:
+                    w[2] = None
+                on_done(student, result)
+
+    def close(self) -> None:
+        for proc, conn, _ in self.workers:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for proc, conn, _ in self.workers:
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+            conn.close()
+
+
+def _diagnose(app, student: str, result: dict) -> str:
+    """A one-line reason for a failed submission, in the grader's words."""
+    import nbformat
+
+    coursedir = app.coursedir
+    folder = Path(coursedir.format_path(coursedir.submitted_directory, student, coursedir.assignment_id))
+    with _gradebook(app) as gb:
+        expected = sorted(nb.name for nb in gb.find_assignment(coursedir.assignment_id).notebooks)
+    found = sorted(p.stem for p in folder.glob("*.ipynb"))
+    for name in found:
+        path = folder / f"{name}.ipynb"
+        if path.stat().st_size == 0:
+            return f"{path.name} is an empty file (0 bytes), not a notebook"
+        try:
+            nbformat.read(path, as_version=4)
+        except json.JSONDecodeError as exc:
+            return f"{path.name} is not valid JSON ({exc.msg} at line {exc.lineno}): not a notebook"
+        except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+            return f"{path.name} cannot be read as a notebook: {type(exc).__name__}: {str(exc)[:200]}"
+    unknown = [n for n in found if n not in expected]
+    if unknown and not set(found) & set(expected):
+        return (f"notebook renamed? found {', '.join(n + '.ipynb' for n in unknown)}, expected "
+                f"{', '.join(n + '.ipynb' for n in expected)}: rename it back and grade again")
+    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    if "DeadKernelError" in text or "Kernel died" in text:
+        return ("the kernel died while running the notebook (the code ended Python itself, e.g. os._exit(), "
+                "or ran out of memory): nbgrader recorded no scores; fix the code or grade it by hand")
+    if "UnresponsiveKernelError" in text or "became unresponsive" in text:
+        return "the kernel stopped answering and could not be interrupted: nbgrader recorded no scores"
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("[ERROR]") and "Please see" not in line and "There was an error processing" not in line:
+            return line.removeprefix("[ERROR]").strip()[:300]
+    for line in reversed(text.strip().splitlines()):
+        if line.strip():
+            return line.strip()[:300]
+    return "nbgrader could not grade this submission"
+
+
+def _notes(app, student: str) -> list[str]:
+    """What the autograded notebooks show: timeouts, a dead kernel, the file guard's refusals, cut output."""
+    import nbformat
+
+    coursedir = app.coursedir
+    folder = Path(coursedir.format_path(coursedir.autograded_directory, student, coursedir.assignment_id))
+    notes: list[str] = []
+    with _gradebook(app) as gb:
+        expected = {nb.name: {c.name for c in nb.grade_cells}
+                    for nb in gb.find_assignment(coursedir.assignment_id).notebooks}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001
+            continue
+        present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+        missing = sorted(expected.get(path.stem, set()) - present)
+        if missing:
+            notes.append(f"{path.stem}: graded cell(s) deleted from the submission, scored 0: {', '.join(missing)}")
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    ename, evalue = out.get("ename", ""), str(out.get("evalue", ""))
+                    if ename == "CellTimeoutError" or "Timeout" in ename:
+                        notes.append(f"{path.stem}: a cell ran past the time limit and was stopped")
+                    elif ename == "DeadKernelError" or "Kernel died" in evalue:
+                        notes.append(f"{path.stem}: the kernel died")
+                    elif ename == "PermissionError" and "Not allowed while grading" in evalue:
+                        notes.append(f"{path.stem}: {evalue}")
+    return list(dict.fromkeys(notes))
+
+
+@contextlib.contextmanager
+def _gradebook(app):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+        yield gb
+
+
+def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | None = None,
+                 students: Iterable[str] | None = None, force: bool = True, guard: bool = True,
+                 on_result: Callable[[SubmissionResult, int, int], None] | None = None,
+                 extra_argv: Iterable[str] = ()) -> list[SubmissionResult]:
+    """Autograde every submission of ``assignment`` with ``jobs`` long-lived worker processes.
+
+    Parameters
+    ----------
+    course_root : path
+        The nbgrader course root (the folder with ``nbgrader_config.py``).
+    assignment : str
+        The assignment id, as for ``nbgrader autograde``.
+    jobs : int, optional
+        Number of worker processes (default: the number of CPUs).
+    students : list of str, optional
+        Grade only these students.
+    force : bool
+        Grade again submissions already autograded (``nbgrader autograde --force``).
+    guard : bool
+        Install the file guard in each kernel (see ``_kernel_guard.py``).
+    on_result : callable, optional
+        Called as ``on_result(result, done, total)`` after each submission (the progress bar).
+
+    Returns
+    -------
+    list of SubmissionResult, in student order, with scores read back from the gradebook.
+    """
+    course_root = Path(course_root).resolve()
+    if not (course_root / "nbgrader_config.py").exists():
+        raise GradingError(f"{course_root} is not an nbgrader course root (no nbgrader_config.py)")
+    app = load_nbgrader_app(course_root, assignment, extra_argv)
+    from nbgrader.api import MissingEntry
+
+    try:
+        with _gradebook(app) as gb:
+            gb.find_assignment(assignment)
+    except MissingEntry:
+        raise GradingError(f"assignment {assignment!r} is not in the gradebook: run "
+                           f"`nbgrader generate_assignment {assignment}` first") from None
+    todo = find_submissions(app, students)
+    results = {s: SubmissionResult(s) for s in todo}
+    if not todo:
+        return []
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    done = 0
+
+    def finished(student: str, raw: dict) -> None:
+        nonlocal done
+        res = results[student]
+        res.seconds = raw.get("seconds", 0.0)
+        res.log = (raw.get("log") or "") + (raw.get("error") or "")
+        if raw.get("success"):
+            res.status = "skipped" if "Skipping existing assignment" in res.log else "graded"
+        else:
+            res.status = "failed"
+            res.message = _diagnose(app, student, raw)
+        done += 1
+        if on_result is not None:
+            on_result(res, done, len(todo))
+
+    pool = _Pool(jobs, _worker, (str(course_root), assignment, tuple(extra_argv), force, guard))
+    try:
+        pool.run(todo, finished)
+    finally:
+        pool.close()
+
+    with _gradebook(app) as gb:
+        for student, res in results.items():
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            res.score, res.max_score = sub.score, sub.max_score
+    for res in results.values():
+        if res.status != "failed":
+            res.notes = _notes(app, res.student)
+            if res.status == "graded" and any("Not allowed while grading" in n for n in res.notes):
+                res.status = "flagged"
+    return [results[s] for s in todo]
+
+
+def format_table(results: list[SubmissionResult]) -> str:
+    """The summary table: student, score, max, status, seconds (then the reasons for failures and flags)."""
+    rows = [("student", "score", "max", "status", "seconds")]
+    for r in results:
+        rows.append((r.student, "-" if r.score is None else f"{r.score:g}",
+                     "-" if r.max_score is None else f"{r.max_score:g}", r.status, f"{r.seconds:.1f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(w) if j in (0, 3) else cell.rjust(w)
+                               for j, (cell, w) in enumerate(zip(row, widths))).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    details = []
+    for r in results:
+        if r.message:
+            details.append(f"{r.student}: {r.message}")
+        details += [f"{r.student}: {note}" for note in r.notes]
+    if details:
+        lines += ["", *details]
+    return "\n".join(lines)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; one line per submission otherwise (logs, CI)."""
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.start = time.perf_counter()
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.failed = 0
+
+    def __call__(self, result: SubmissionResult, done: int, total: int) -> None:
+        self.failed += result.status == "failed"
+        elapsed = time.perf_counter() - self.start
+        filled = int(self.width * done / total)
+        bar = "#" * filled + "." * (self.width - filled)
+        text = (f"[{bar}] {done}/{total} submissions, {self.failed} failed, {elapsed:.1f} s "
+                f"(last: {result.student} {result.status})")
+        if self.tty:
+            self.stream.write("\r" + text + ("\n" if done == total else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()

@@ -1,0 +1,185 @@
+"""A cohort report of one assignment, read from nbgrader's gradebook: a CSV and three figures.
+
+- ``<assignment>-scores.csv``: one row per student, one column per graded item (then total and max).
+- ``<assignment>-distribution.png``: the distribution of total scores.
+- ``<assignment>-items.png``: each item's mean score as a share of its points.
+- ``<assignment>-report.md``: the items most missed, each linked to the curriculum module to revisit (from the
+  course's ``curriculum.yaml``), with the figures and their alt text.
+
+>>> from ttt_widgets.grading.report import cohort_table
+>>> table = cohort_table("assignments", "01-objectives")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["CohortTable", "cohort_table", "write_report", "curriculum_links"]
+
+
+@dataclass
+class CohortTable:
+    """Scores of a cohort: ``scores[student][item]`` and each item's points."""
+
+    assignment: str
+    items: list[str]  # "notebook/grade_id", in notebook then cell order
+    max_points: dict[str, float]
+    scores: dict[str, dict[str, float]]
+    manual_pending: dict[str, set[str]]
+
+    def totals(self) -> dict[str, float]:
+        return {s: sum(row.values()) for s, row in self.scores.items()}
+
+    def item_means(self) -> dict[str, float]:
+        """Mean share (0..1) of each item's points over the cohort."""
+        n = len(self.scores)
+        return {i: (sum(row.get(i, 0.0) for row in self.scores.values()) / n / self.max_points[i]
+                    if n and self.max_points[i] else 0.0) for i in self.items}
+
+    def most_missed(self, k: int = 3) -> list[tuple[str, float]]:
+        means = self.item_means()
+        return sorted(means.items(), key=lambda kv: (kv[1], kv[0]))[:k]
+
+
+def _course_app(course_root: Path, assignment: str):
+    from .autograde import GradingError, load_nbgrader_app
+
+    if not (course_root / "nbgrader_config.py").exists():
+        raise GradingError(f"{course_root} is not an nbgrader course root (no nbgrader_config.py)")
+    return load_nbgrader_app(course_root, assignment)
+
+
+def cohort_table(course_root: str | os.PathLike, assignment: str) -> CohortTable:
+    """Read every submission of ``assignment`` from the course's gradebook (its configured ``db_url``)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .autograde import GradingError
+
+    app = _course_app(Path(course_root).resolve(), assignment)
+    with Gradebook(app.coursedir.db_url, app.coursedir.course_id) as gb:
+        try:
+            a = gb.find_assignment(assignment)
+        except MissingEntry:
+            raise GradingError(f"assignment {assignment!r} is not in the gradebook") from None
+        items: list[str] = []
+        max_points: dict[str, float] = {}
+        for nb in a.notebooks:
+            for cell in sorted(nb.grade_cells, key=lambda c: c.id):
+                key = f"{nb.name}/{cell.name}"
+                items.append(key)
+                max_points[key] = float(cell.max_score)
+        order = {}
+        for nb in a.notebooks:  # the notebook's own cell order, from its source cells
+            for i, cell in enumerate(nb.source_cells):
+                order[f"{nb.name}/{cell.name}"] = i
+        items.sort(key=lambda k: (k.split("/")[0], order.get(k, 0)))
+        scores: dict[str, dict[str, float]] = {}
+        pending: dict[str, set[str]] = {}
+        for sub in gb.assignment_submissions(assignment):
+            row = scores.setdefault(sub.student.id, {})
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    key = f"{nb.name}/{grade.name}"
+                    row[key] = float(grade.score)
+                    if grade.needs_manual_grade:
+                        pending.setdefault(sub.student.id, set()).add(key)
+    return CohortTable(assignment, items, max_points, dict(sorted(scores.items())), pending)
+
+
+def curriculum_links(course_root: str | os.PathLike, assignment: str) -> dict[str, dict]:
+    """item (or ``*`` for the whole assignment) -> {"module", "title", "path"} from ``curriculum.yaml``."""
+    import yaml
+
+    path = Path(course_root) / "curriculum.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    modules = data.get("modules", {})
+    entry = data.get("assignments", {}).get(assignment, {})
+    links = {}
+    default = entry.get("module")
+    if default in modules:
+        links["*"] = {"module": default, **modules[default]}
+    for item, module in (entry.get("items") or {}).items():
+        if module in modules:
+            links[item] = {"module": module, **modules[module]}
+    return links
+
+
+def _figures(table: CohortTable, out: Path) -> list[tuple[Path, str]]:
+    import numpy as np
+
+    from ..plots import HATCHES, PALETTE, figure_png, new_figure
+
+    written = []
+    totals = np.array(list(table.totals().values()) or [0.0])
+    top = sum(table.max_points.values()) or 1.0
+    fig, ax = new_figure(6, 3.5)
+    bins = np.linspace(0, top, min(int(top), 20) + 1) if top >= 1 else 10
+    ax.hist(totals, bins=bins, color=PALETTE[0], edgecolor="black", hatch=HATCHES[0])
+    ax.set_xlabel(f"total score (of {top:g} points)")
+    ax.set_ylabel("students")
+    ax.set_title(f"{table.assignment}: score distribution ({len(table.scores)} students)")
+    alt = (f"Histogram of total scores of {len(table.scores)} students in {table.assignment}: median "
+           f"{np.median(totals):g} of {top:g} points, lowest {totals.min():g}, highest {totals.max():g}.")
+    path = out / f"{table.assignment}-distribution.png"
+    path.write_bytes(figure_png(fig))
+    written.append((path, alt))
+
+    means = table.item_means()
+    fig, ax = new_figure(6, 1.2 + 0.4 * max(len(table.items), 1))
+    labels = [i.split("/", 1)[1] for i in table.items]
+    values = [100 * means[i] for i in table.items]
+    ax.barh(labels, values, color=PALETTE[1], edgecolor="black", hatch=HATCHES[1])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("mean score, % of the item's points")
+    ax.set_title(f"{table.assignment}: mean score per item")
+    alt = "Mean score per item: " + "; ".join(f"{lab} {v:.0f}%" for lab, v in zip(labels, values)) + "."
+    path = out / f"{table.assignment}-items.png"
+    path.write_bytes(figure_png(fig))
+    written.append((path, alt))
+    return written
+
+
+def write_report(course_root: str | os.PathLike, assignment: str, output: str | os.PathLike | None = None,
+                 top: int = 3) -> list[Path]:
+    """Write the CSV, the figures and the Markdown summary; returns the paths written."""
+    course_root = Path(course_root).resolve()
+    table = cohort_table(course_root, assignment)
+    out = Path(output) if output else course_root / "reports" / assignment
+    out.mkdir(parents=True, exist_ok=True)
+
+    csv_path = out / f"{assignment}-scores.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["student", *table.items, "total", "max", "needs_manual_grade"])
+        top_points = sum(table.max_points.values())
+        for student, row in table.scores.items():
+            writer.writerow([student, *(f"{row.get(i, 0.0):g}" for i in table.items),
+                             f"{sum(row.values()):g}", f"{top_points:g}",
+                             " ".join(sorted(table.manual_pending.get(student, ())))])
+    written = [csv_path]
+    figures = _figures(table, out)
+    written += [p for p, _ in figures]
+
+    links = curriculum_links(course_root, assignment)
+    lines = [f"# Cohort report: {assignment}", "", f"{len(table.scores)} submissions, "
+             f"{sum(table.max_points.values()):g} points in {len(table.items)} graded items.", ""]
+    for path, alt in figures:
+        lines += [f"![{alt}]({path.name})", ""]
+    lines += ["## Items most missed", "", "| item | mean score | revisit |", "|---|---|---|"]
+    for item, mean in table.most_missed(top):
+        grade_id = item.split("/", 1)[1]
+        link = links.get(grade_id) or links.get("*")
+        where = f"[{link['module']} {link['title']}]({link['path']})" if link else "-"
+        lines.append(f"| {grade_id} | {100 * mean:.0f}% | {where} |")
+    if any(table.manual_pending.values()):
+        lines += ["", "Manually graded items still wait for a grader (scored 0 here): run `nbgrader formgrader`."]
+    md = out / f"{assignment}-report.md"
+    md.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written.append(md)
+    return written
