@@ -1,6 +1,7 @@
 """The ``ttt`` command: thin, delegates to the modules that do the work.
 
     ttt workshop   JupyterLab for trainees and Voila for leads, together
+    ttt present    the workshop leads' dashboards alone, preheated, in Voila
     ttt doctor     check the installation
 """
 
@@ -23,12 +24,34 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
     dashboards = notebooks / "dashboards"
     token = args.token if args.token is not None else serve.new_token()
     lab_url = f"http://{args.ip}:{args.lab_port}/lab" + (f"?token={token}" if token else "")
+    lead_token = None if serve.is_loopback(args.ip) else token  # the dashboards share the lab's token off this machine
     servers = [
         serve.Server("Trainees (JupyterLab):", serve.lab_command(notebooks, args.lab_port, args.ip, token), lab_url),
-        serve.Server("Workshop lead (Voila):", serve.voila_command(dashboards, args.voila_port, args.ip),
-                     f"http://{args.ip}:{args.voila_port}/"),
+        serve.Server("Workshop lead (Voila):", serve.voila_command(dashboards, args.voila_port, args.ip, token=lead_token),
+                     serve.present_url(args.ip, args.voila_port, lead_token)),
     ]
-    return serve.run_servers(servers)
+    advice = serve.exposure_advice(args.ip, lead_token)
+    return serve.run_servers(servers, notes=[advice] if advice else None)
+
+
+def _cmd_present(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import serve
+
+    try:
+        dashboards = Path(args.dashboards).expanduser() if args.dashboards else serve.find_notebooks_dir() / "dashboards"
+        if not dashboards.is_dir():
+            raise FileNotFoundError(f"no dashboards folder at {dashboards}")
+    except FileNotFoundError as exc:
+        print(f"ttt present: {exc}", file=sys.stderr)
+        return 2
+    token = serve.present_token(args.ip, args.token)
+    cmd = serve.voila_command(dashboards.resolve(), args.port, args.ip, preheat=not args.no_preheat,
+                              pool_size=args.pool_size, large_type=args.large_type, token=token)
+    advice = serve.exposure_advice(args.ip, token)
+    server = serve.Server("Dashboards (Voila):", cmd, serve.present_url(args.ip, args.port, token))
+    return serve.run_servers([server], notes=[advice] if advice else None)
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
@@ -90,6 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voila-port", type=int, default=8866, help="Voila port (default: 8866)")
     p.add_argument("--token", default=None, help="JupyterLab token (default: a new random one, printed in the URL)")
     p.set_defaults(func=_cmd_workshop)
+
+    p = sub.add_parser("present", help="serve the workshop leads' dashboards (only that folder), preheated")
+    p.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    p.add_argument("--dashboards", default=None, help="dashboards folder (default: notebooks/dashboards)")
+    p.add_argument("--ip", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    p.add_argument("--token", default=None,
+                   help="require this token in the URL (default: none on 127.0.0.1, a new random one elsewhere)")
+    p.add_argument("--large-type", action="store_true", help="larger type for projectors (or add ?large to a URL)")
+    p.add_argument("--pool-size", type=int, default=1, help="preheated kernels kept ready per dashboard (default: 1)")
+    p.add_argument("--no-preheat", action="store_true", help="start each kernel on request (slower pages, less memory)")
+    p.set_defaults(func=_cmd_present)
 
     p = sub.add_parser("grade", help="autograde every submission of an assignment in parallel with nbgrader")
     p.add_argument("assignment", help="assignment id (a folder of source/ in the course root)")

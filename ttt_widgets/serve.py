@@ -2,11 +2,22 @@
 
 ``ttt workshop`` runs both; ``ttt present`` runs Voila alone. Both use :func:`voila_command`, so the leads' pages
 look and behave the same whichever command served them.
+
+The Voila side is not the stock ``voila`` command but :func:`main` below (``python -m ttt_widgets.serve``), a thin
+subclass of Voila's application that
+
+- renders with the kit's own template (``ttt_widgets/templates/voila/templates/ttt``, shipped as package data):
+  no external links, no code, one light theme with a large-type option for projectors;
+- removes facilitator-only cells (tag ``skip-voila``) before they run, with nbconvert's ``TagRemovePreprocessor``;
+- refuses, with 404, every request that would reach outside the dashboards folder: ``..`` and encoded ``..``
+  segments, absolute paths, hidden files, symlinks whose target lies outside the folder, and the course's private
+  files (``nbgrader_config.py``, gradebooks, SQLite stores) even when they sit inside it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -14,12 +25,33 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
-__all__ = ["find_notebooks_dir", "lab_command", "voila_command", "run_servers", "Server"]
+__all__ = [
+    "find_notebooks_dir", "lab_command", "voila_command", "run_servers", "Server", "new_token",
+    "is_servable", "exposure_advice", "present_token", "present_url", "is_loopback", "TEMPLATE_NAME", "FACILITATOR_TAG", "main",
+]
 
 
 #: the JupyterLab extensions a dashboard page loads
 VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
+#: the kit's Voila template (``templates/voila/templates/<name>`` inside this package)
+TEMPLATE_NAME = "ttt"
+#: cells with this tag are for the facilitator in JupyterLab and never reach a dashboard
+FACILITATOR_TAG = "skip-voila"
+#: the folder that plays the part of a Jupyter data directory for the kit's template
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
+
+#: file names never served, even inside the dashboards folder (fnmatch-style, compared lower-case)
+PRIVATE_NAMES = re.compile(
+    r"""^(nbgrader_config\.py      # the course configuration
+        |gradebook.*              # nbgrader's gradebook, whatever its suffix
+        |.*\.(db|sqlite|sqlite3|db-journal|db-wal|db-shm|sqlite-journal|sqlite-wal|sqlite-shm)  # SQLite files
+        |.*\.(py|pyc|pyo|cfg|ini|toml|env|log|key|pem)  # code, configuration and secrets
+        )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def find_notebooks_dir(start: Path | None = None) -> Path:
@@ -52,23 +84,218 @@ def lab_command(root: Path, port: int = 8888, ip: str = "127.0.0.1", token: str 
     return cmd
 
 
-def voila_command(dashboards: Path, port: int = 8866, ip: str = "127.0.0.1", extra: list[str] | None = None) -> list[str]:
-    """The Voila command line that serves ONLY ``dashboards``, sources stripped."""
-    return [
-        sys.executable, "-m", "voila",
+def voila_command(dashboards: Path, port: int = 8866, ip: str = "127.0.0.1", extra: list[str] | None = None, *,
+                  preheat: bool = True, pool_size: int = 1, large_type: bool = False,
+                  token: str | None = None) -> list[str]:
+    """The command line that serves ONLY ``dashboards`` with the kit's hardened Voila.
+
+    Sources stripped, tracebacks hidden, the kit's template (no override from the URL), facilitator cells removed,
+    and with ``preheat`` one kernel per dashboard already run and waiting (Voila's kernel pool), so a page opens
+    without waiting for its notebook to execute.
+
+    >>> cmd = voila_command(Path("notebooks/dashboards"), port=8866)
+    >>> cmd[1:3], "--Voila.ip=127.0.0.1" in cmd
+    (['-m', 'ttt_widgets.serve'], True)
+    """
+    cmd = [
+        sys.executable, "-m", "ttt_widgets.serve",
         str(dashboards),
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={ip}",
         "--Voila.port_retries=0",
+        f"--template={TEMPLATE_NAME}",
+        "--theme=light",
         "--strip_sources=True",
         "--show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.classic_tree=True",
         # only the widget front end: other lab extensions (nbgrader's, for one) fail outside JupyterLab
-        "--VoilaConfiguration.extension_allowlist=" + repr(list(VOILA_EXTENSIONS)),
-        *(extra or []),
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
     ]
+    if preheat and pool_size > 0:
+        cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
+    if large_type:
+        cmd.append("--VoilaConfiguration.resources={'ttt_large_type': True}")
+    if token is not None:
+        cmd.append(f"--Voila.token={token}")
+    return [*cmd, *(extra or [])]
 
 
+def exposure_advice(ip: str, token: str | None) -> str | None:
+    """What to tell the lead when the dashboards are reachable from other machines (None on loopback)."""
+    if ip in _LOOPBACK:
+        return None
+    lines = [f"The dashboards listen on {ip}: other machines on that network can reach them."]
+    if token:
+        lines.append("Each visitor needs the token in the URL above; share it only with the workshop leads.")
+    else:
+        lines.append("No token is set: anyone who can reach this address can open them. Add --token.")
+    lines.append("Over an untrusted network, put them behind HTTPS (a reverse proxy), or run them as a JupyterHub "
+                 "service so that the hub's login protects them.")
+    return "\n".join(lines)
+
+
+def is_loopback(ip: str) -> bool:
+    return ip in _LOOPBACK
+
+
+def present_token(ip: str, token: str | None) -> str | None:
+    """The Voila token: as given; none on this machine only; a new random one when other machines can connect."""
+    if token is not None:
+        return token or None
+    return None if ip in _LOOPBACK else new_token()
+
+
+def present_url(ip: str, port: int, token: str | None = None) -> str:
+    host = f"[{ip}]" if ":" in ip else ip
+    return f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+
+
+# -- what may be served -------------------------------------------------------------------------------------------
+def is_servable(root: Path, relative: str) -> bool:
+    """True when ``relative`` (a URL path already percent-decoded once) names something inside ``root`` that the
+    dashboards server may read: no ``..``/``.`` segments (also after a second decoding), not absolute, no hidden
+    parts, not a private course file, and, after resolving symlinks, still inside ``root``.
+
+    >>> is_servable(Path("."), "run-sheet.ipynb"), is_servable(Path("."), "../nbgrader_config.py")
+    (True, False)
+    """
+    if any(ch in relative for ch in ("\x00", "\\")) or relative.startswith(("/", "~")):
+        return False
+    text = relative
+    for _ in range(3):  # reject double and triple encodings of the same tricks
+        parts = [p for p in text.split("/") if p]
+        if any(p in (".", "..") or p.startswith(".") or p.startswith("~") for p in parts):
+            return False
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        if decoded.startswith("/") or "\\" in decoded or "\x00" in decoded:
+            return False
+        text = decoded
+    if parts and PRIVATE_NAMES.match(parts[-1]):
+        return False
+    if re.match(r"^[A-Za-z]:", relative):  # a Windows drive
+        return False
+    root = Path(root).resolve()
+    try:
+        target = (root / relative).resolve()
+    except (OSError, RuntimeError):  # symlink loops
+        return False
+    return target == root or target.is_relative_to(root)
+
+
+def _raw_path_is_safe(raw_path: str) -> bool:
+    """The whole request path, still percent-encoded: no dot segments, backslashes or NULs at any decoding depth."""
+    text = raw_path
+    for _ in range(4):
+        if "\\" in text or "\x00" in text:
+            return False
+        if any(p in (".", "..") for p in text.split("/")):
+            return False
+        decoded = unquote(text)
+        if decoded == text:
+            return True
+        text = decoded
+    return False
+
+
+# -- the hardened Voila application (runs in its own process: python -m ttt_widgets.serve) -------------------------
+def _harden(handlers: list, root: Path) -> list:
+    """Wrap every handler so that it refuses unsafe paths; file-reading handlers also check their path argument."""
+    from tornado import web
+
+    file_patterns = ("/voila/render/", "/voila/tree", "/voila/files/", "/voila/api/contents")
+
+    def guarded(cls, checks_argument: bool):
+        def prepare(self, *args, **kwargs):
+            if not _raw_path_is_safe(self.request.path):
+                raise web.HTTPError(404)
+            if checks_argument:
+                values = [*(self.path_args or ()), *(self.path_kwargs or {}).values()]
+                relative = next((v for v in values if v), "") or ""
+                if isinstance(relative, bytes):
+                    relative = relative.decode("utf-8", "replace")
+                relative = relative[1:] if relative.startswith("/") else relative  # tree paths begin with "/"
+                if relative and not is_servable(root, relative):
+                    raise web.HTTPError(404)
+            return cls.prepare(self, *args, **kwargs)
+
+        return type(cls.__name__, (cls,), {"prepare": prepare})
+
+    out = []
+    for spec in handlers:
+        pattern, cls, *rest = spec
+        checks = any(marker in pattern for marker in file_patterns)
+        if "TreeHandler" in cls.__name__ and "/voila/tree" not in pattern:  # the bare base URL
+            cls = _index_redirect(cls, root)
+        out.append((pattern, guarded(cls, checks), *rest))
+    return out
+
+
+def _index_redirect(tree_cls, root: Path):
+    """``/`` opens the dashboards' index page when there is one, the plain listing otherwise."""
+
+    def get(self, *args, **kwargs):
+        for name in ("index.ipynb", "Index.ipynb"):
+            if (root / name).is_file():
+                query = f"?{self.request.query}" if self.request.query else ""
+                return self.redirect(f"{self.base_url}voila/render/{name}{query}")
+        return tree_cls.get(self, *args, **kwargs)
+
+    return type(tree_cls.__name__, (tree_cls,), {"get": get})
+
+
+def _unsafe_notebooks(root: Path) -> list[str]:
+    """Notebooks under ``root`` that must not be preheated: symlinked out of the folder, hidden, or private."""
+    out = []
+    for path in root.rglob("*.ipynb"):
+        rel = path.relative_to(root).as_posix()
+        if not is_servable(root, rel):
+            out.append("^" + re.escape(rel) + "$")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run Voila with the kit's template and guards; arguments are Voila's own."""
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH", "")) if p)
+
+    from jupyter_core.paths import jupyter_path
+    from voila.app import Voila
+
+    class PresentVoila(Voila):
+        """Voila, serving one folder and nothing else."""
+
+        @property
+        def data_dir(self):  # Voila's own data folder, not the kit's template folder
+            for candidate in jupyter_path("voila"):
+                if os.path.isdir(candidate) and not Path(candidate).resolve().is_relative_to(TEMPLATE_ROOT):
+                    return str(Path(candidate).resolve())
+            return os.path.join(sys.prefix, "share", "jupyter", "voila")
+
+        def initialize(self, argv=None):
+            super().initialize(argv)
+            root = Path(self.root_dir).resolve()
+            tags = set(self.config.TagRemovePreprocessor.get("remove_cell_tags", set()) or set())
+            self.config.TagRemovePreprocessor.remove_cell_tags = sorted(tags | {FACILITATOR_TAG})
+            self.config.TagRemovePreprocessor.enabled = True
+            denied = list(self.config.VoilaKernelManager.get("preheat_denylist", []) or [])
+            self.config.VoilaKernelManager.preheat_denylist = denied + _unsafe_notebooks(root)
+            hide = list(self.config.ContentsManager.get("hide_globs", []) or [])
+            self.config.ContentsManager.hide_globs = hide + [
+                "__pycache__", "*.pyc", "*.py", "*.db", "*.sqlite*", "gradebook*", "*~"]
+
+        def init_handlers(self):
+            return _harden(super().init_handlers(), Path(self.root_dir).resolve())
+
+    PresentVoila.launch_instance(argv)
+    return 0
+
+
+# -- running servers ------------------------------------------------------------------------------------------------
 @dataclass
 class Server:
     name: str
@@ -77,7 +304,7 @@ class Server:
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
 
-def run_servers(servers: list[Server], out=sys.stdout) -> int:
+def run_servers(servers: list[Server], out=sys.stdout, notes: list[str] | None = None) -> int:
     """Start every server, print their URLs, wait; on Ctrl-C (or SIGTERM) stop them all. Returns an exit code."""
     stopping = False
 
@@ -92,6 +319,8 @@ def run_servers(servers: list[Server], out=sys.stdout) -> int:
         print("", file=out)
         for s in servers:
             print(f"  {s.name:<28} {s.url}", file=out)
+        for note in notes or []:
+            print("\n" + note, file=out)
         print("\nPress Ctrl-C to stop.", file=out, flush=True)
         while not stopping:
             for s in servers:
@@ -133,3 +362,7 @@ def _terminate(servers: list[Server]) -> int:
 
 def new_token() -> str:
     return secrets.token_hex(24)
+
+
+if __name__ == "__main__":  # pragma: no cover - the server process
+    sys.exit(main(sys.argv[1:]))
