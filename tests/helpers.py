@@ -276,3 +276,22 @@ def replace_in_cell(nb, grade_id: str, new_source: str):
             cell.source = new_source
             return nb
     raise KeyError(f"no cell with grade_id {grade_id!r}")
+
+
+# -- dashboards (ttt present) -----------------------------------------------------------------------------------
+def wait_for_preheat(proc: Process, dashboards: Path, timeout: float = 180) -> None:
+    """Wait until Voila's log says every servable notebook of ``dashboards`` has its preheated kernel."""
+    from ttt_widgets.serve import is_servable
+
+    names = [p.relative_to(dashboards).as_posix() for p in dashboards.rglob("*.ipynb")
+             if ".ipynb_checkpoints" not in p.parts and is_servable(dashboards, p.relative_to(dashboards).as_posix())]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = proc.output()
+        if all(f"Kernel pool of {name} is filled" in text for name in names):
+            return
+        if proc.proc.poll() is not None:
+            raise RuntimeError(f"ttt present exited with {proc.proc.returncode}:\n{text[-3000:]}")
+        time.sleep(0.25)
+    missing = [n for n in names if f"Kernel pool of {n} is filled" not in proc.output()]
+    raise TimeoutError(f"no preheated kernel within {timeout}s for {missing}:\n{proc.output()[-3000:]}")

@@ -51,6 +51,9 @@ PRIVATE_NAMES = re.compile(
         )$""",
     re.VERBOSE | re.IGNORECASE,
 )
+NOT_FOUND_PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
+                  "<body><h1>404: Not found</h1><p>There is no dashboard at this address.</p>"
+                  "<p><a href=\"/\">Back to the dashboards</a></p></body></html>")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -205,14 +208,20 @@ def _raw_path_is_safe(raw_path: str) -> bool:
 # -- the hardened Voila application (runs in its own process: python -m ttt_widgets.serve) -------------------------
 def _harden(handlers: list, root: Path) -> list:
     """Wrap every handler so that it refuses unsafe paths; file-reading handlers also check their path argument."""
-    from tornado import web
-
     file_patterns = ("/voila/render/", "/voila/tree", "/voila/files/", "/voila/api/contents")
+
+    def refuse(handler) -> None:
+        # answered here, before the handler's own set-up (login, templates) runs: a fixed page, nothing echoed back
+        handler.clear()
+        handler.set_status(404)
+        handler.set_header("Content-Type", "text/html; charset=utf-8")
+        handler.set_header("Cache-Control", "no-store")
+        handler.finish(NOT_FOUND_PAGE)
 
     def guarded(cls, checks_argument: bool):
         def prepare(self, *args, **kwargs):
             if not _raw_path_is_safe(self.request.path):
-                raise web.HTTPError(404)
+                return refuse(self)
             if checks_argument:
                 values = [*(self.path_args or ()), *(self.path_kwargs or {}).values()]
                 relative = next((v for v in values if v), "") or ""
@@ -220,7 +229,7 @@ def _harden(handlers: list, root: Path) -> list:
                     relative = relative.decode("utf-8", "replace")
                 relative = relative[1:] if relative.startswith("/") else relative  # tree paths begin with "/"
                 if relative and not is_servable(root, relative):
-                    raise web.HTTPError(404)
+                    return refuse(self)
             return cls.prepare(self, *args, **kwargs)
 
         return type(cls.__name__, (cls,), {"prepare": prepare})
@@ -249,12 +258,14 @@ def _index_redirect(tree_cls, root: Path):
 
 
 def _unsafe_notebooks(root: Path) -> list[str]:
-    """Notebooks under ``root`` that must not be preheated: symlinked out of the folder, hidden, or private."""
+    """Patterns for Voila's ``preheat_denylist``: notebooks under ``root`` that must never run, because they are
+    symlinked out of the folder, hidden, or private. Voila matches them against the full path of each notebook found
+    under its root folder (as given, not resolved), so both spellings are listed."""
     out = []
-    for path in root.rglob("*.ipynb"):
+    for path in Path(root).rglob("*.ipynb"):
         rel = path.relative_to(root).as_posix()
         if not is_servable(root, rel):
-            out.append("^" + re.escape(rel) + "$")
+            out += ["^" + re.escape(str(path)) + "$", "^" + re.escape(rel) + "$"]
     return out
 
 
@@ -278,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def initialize(self, argv=None):
             super().initialize(argv)
-            root = Path(self.root_dir).resolve()
+            root = Path(self.root_dir)
             tags = set(self.config.TagRemovePreprocessor.get("remove_cell_tags", set()) or set())
             self.config.TagRemovePreprocessor.remove_cell_tags = sorted(tags | {FACILITATOR_TAG})
             self.config.TagRemovePreprocessor.enabled = True

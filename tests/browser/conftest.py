@@ -35,9 +35,6 @@ def page(browser):
         if msg.type != "error":
             return
         url = (msg.location or {}).get("url", "")
-        # the stock Voila templates link a font stylesheet from a CDN, unreachable offline; nothing else is forgiven
-        if "net::ERR_NAME_NOT_RESOLVED" in msg.text and not url.startswith("http://127.0.0.1"):
-            return
         pg.js_errors.append(f"console.{msg.type}: {msg.text} ({url})")
 
     pg.on("console", on_console)
@@ -53,10 +50,10 @@ def voila_server(tmp_path):
 
     started = []
 
-    def start(folder: Path, extra: list[str] | None = None, env: dict | None = None) -> str:
+    def start(folder: Path, extra: list[str] | None = None, env: dict | None = None, preheat: bool = False) -> str:
         port = helpers.free_port()
-        proc = helpers.start_process(voila_command(folder, port, extra=extra), tmp_path / f"voila-{port}.log",
-                                     cwd=folder, env={**os.environ, **(env or {})})
+        proc = helpers.start_process(voila_command(folder, port, extra=extra, preheat=preheat),
+                                     tmp_path / f"voila-{port}.log", cwd=folder, env={**os.environ, **(env or {})})
         started.append(proc)
         url = f"http://127.0.0.1:{port}/"
         helpers.wait_for_http(url, timeout=60, proc=proc.proc, log=proc.log)
@@ -83,6 +80,34 @@ def jupyterlab_server(tmp_path):
         base = f"http://127.0.0.1:{port}"
         helpers.wait_for_http(f"{base}/api/status?token={token}", timeout=90, proc=proc.proc, log=proc.log)
         return base, token
+
+    yield start
+    for proc in started:
+        proc.stop()
+
+
+@pytest.fixture(scope="module")
+def ttt_present(tmp_path_factory):
+    """Start ``ttt present`` (the real command line) on a free port, one server per call, stopped with the module.
+
+    Returns a function ``start(dashboards, *args, env=None) -> (base_url, process)``; it waits until every
+    dashboard's preheated kernel is ready, so tests measure pages, not server start-up.
+    """
+    logs = tmp_path_factory.mktemp("present")
+    started = []
+
+    def start(dashboards: Path, *args: str, env: dict | None = None, cwd: Path | None = None):
+        port = helpers.free_port()
+        cmd = [sys.executable, "-m", "ttt_widgets.cli", "present", "--port", str(port), "--dashboards", str(dashboards),
+               *args]
+        proc = helpers.start_process(cmd, logs / f"present-{port}.log", cwd=cwd or dashboards,
+                                     env={**os.environ, **(env or {})})
+        started.append(proc)
+        url = f"http://127.0.0.1:{port}/"
+        helpers.wait_for_http(url + "voila/tree", timeout=90, proc=proc.proc, log=proc.log)
+        if "--no-preheat" not in args:
+            helpers.wait_for_preheat(proc, dashboards, timeout=180)
+        return url, proc
 
     yield start
     for proc in started:

@@ -1,0 +1,200 @@
+"""`ttt present` serves the dashboards folder and nothing else.
+
+One hardened server runs on a temporary course laid out like a real one: a course root with nbgrader_config.py, a
+gradebook, a response store and a solution notebook, and the dashboards folder inside it, seeded with every trap we
+could think of (symlinks out of the folder, private files copied in, a hidden notebook). Every request that tries to
+reach them must answer 403 or 404, whatever the spelling.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from ttt_widgets.serve import exposure_advice, is_servable, present_token
+
+SOLUTION = "SOLUTION_TEXT_7f3a"
+CODE_MARKER = "CODE_MARKER_91c2"
+FACILITATOR = "FACILITATOR_ONLY_5d0e"
+
+
+def _notebook(cells: list[dict]) -> str:
+    return json.dumps({
+        "cells": cells, "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                     "language_info": {"name": "python"}},
+    })
+
+
+def _cell(kind: str, source: str, tags: list[str] | None = None) -> dict:
+    cell = {"cell_type": kind, "metadata": {"tags": tags or []}, "source": source}
+    if kind == "code":
+        cell.update(outputs=[], execution_count=None)
+    return cell
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("course")
+    (root / "nbgrader_config.py").write_text(f"c = get_config()\n# {SOLUTION}\n")
+    (root / "gradebook.db").write_text(SOLUTION)
+    (root / "responses.sqlite").write_text(SOLUTION)
+    source = root / "assignments" / "source" / "warmup"
+    source.mkdir(parents=True)
+    (source / "warmup.ipynb").write_text(_notebook([_cell("code", f"### BEGIN SOLUTION\nx = '{SOLUTION}'\n### END SOLUTION")]))
+    dash = root / "dashboards"
+    dash.mkdir()
+    marker = root / "facilitator-cell-ran"
+    (dash / "ok.ipynb").write_text(_notebook([
+        _cell("markdown", "# A safe dashboard"),
+        _cell("code", f"import ipywidgets as w\n{CODE_MARKER} = 1"),
+        _cell("code", f"open({str(marker)!r}, 'w').write('{FACILITATOR}')\nprint('{FACILITATOR}')", ["skip-voila"]),
+        _cell("code", "w.Button(description='Hello')"),
+    ]))
+    # traps inside the served folder
+    (dash / "leak.ipynb").symlink_to(source / "warmup.ipynb")
+    (dash / "leak.png").symlink_to(root / "gradebook.db")
+    (dash / "course").symlink_to(root / "assignments", target_is_directory=True)
+    (dash / "nbgrader_config.py").write_text(SOLUTION)
+    (dash / "gradebook.db").write_text(SOLUTION)
+    (dash / "responses.sqlite").write_text(SOLUTION)
+    (dash / ".hidden.ipynb").write_text((dash / "ok.ipynb").read_text())
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(ttt_present, course):
+    base, proc = ttt_present(course / "dashboards")
+    return base, proc, course
+
+
+def _get(base: str, raw_path: str) -> tuple[int, str]:
+    """GET a path exactly as written (no client-side normalisation of dots or escapes)."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.putrequest("GET", raw_path, skip_accept_encoding=True)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+FORBIDDEN = [
+    # the course's files, reached by climbing out of the folder
+    "/voila/render/../assignments/source/warmup/warmup.ipynb",
+    "/voila/files/../nbgrader_config.py",
+    "/voila/files/../gradebook.db",
+    "/voila/files/../responses.sqlite",
+    "/voila/render/../../etc/passwd",
+    "/voila/tree/..",
+    "/voila/api/contents/..",
+    "/../nbgrader_config.py",
+    "/voila/static/../../../../nbgrader_config.py",
+    "/voila/templates/ttt/static/../../../../../nbgrader_config.py",
+    # encoded and double-encoded traversal
+    "/voila/render/%2e%2e/assignments/source/warmup/warmup.ipynb",
+    "/voila/files/%2e%2e/nbgrader_config.py",
+    "/voila/files/%2E%2E%2Fnbgrader_config.py",
+    "/voila/files/..%2fgradebook.db",
+    "/voila/files/%252e%252e/gradebook.db",
+    "/voila/files/%252e%252e%252fgradebook.db",
+    "/voila/files/..%5cgradebook.db",
+    "/voila/api/contents/%2e%2e",
+    "/voila/tree/%2e%2e",
+    # absolute paths (filled in with the real location of the course)
+    "/voila/files/{root}/gradebook.db",
+    "/voila/files//{root}/nbgrader_config.py",
+    "/voila/render/{root}/assignments/source/warmup/warmup.ipynb",
+    "/voila/files/%2F{root_enc}%2Fgradebook.db",
+    "/voila/api/contents/{root}/nbgrader_config.py",
+    # symlinks that point out of the folder
+    "/voila/render/leak.ipynb",
+    "/voila/files/leak.png",
+    "/voila/render/course/source/warmup/warmup.ipynb",
+    "/voila/files/course/source/warmup/warmup.ipynb",
+    "/voila/tree/course",
+    "/voila/api/contents/course",
+    "/voila/api/contents/leak.ipynb",
+    # private files and hidden notebooks inside the folder
+    "/voila/files/nbgrader_config.py",
+    "/voila/render/nbgrader_config.py",
+    "/voila/files/gradebook.db",
+    "/voila/files/responses.sqlite",
+    "/voila/render/responses.sqlite",
+    "/voila/files/ok.ipynb",
+    "/voila/render/.hidden.ipynb",
+    "/voila/api/contents/.hidden.ipynb",
+    # a template or theme chosen from the address
+    "/voila/templates/lab/static/../../../../../../etc/passwd",
+]
+
+
+@pytest.mark.parametrize("raw", FORBIDDEN)
+def test_nothing_outside_the_dashboards_folder_is_served(server, raw):
+    base, _, course = server
+    root = str(course).lstrip("/")
+    path = raw.format(root=root, root_enc=quote(root, safe=""))
+    status, body = _get(base, path)
+    assert status in (403, 404), f"{path} answered {status}"
+    assert SOLUTION not in body
+
+
+def test_the_safe_dashboard_renders_without_code_or_facilitator_cells(server):
+    base, proc, course = server
+    status, body = _get(base, "/voila/render/ok.ipynb")
+    assert status == 200
+    assert "A safe dashboard" in body
+    assert "application/vnd.jupyter.widget-view+json" in body  # the button reached the page as a widget
+    for secret in (CODE_MARKER, FACILITATOR, "import ipywidgets", SOLUTION):
+        assert secret not in body
+    assert not (course / "facilitator-cell-ran").exists(), "a skip-voila cell was executed"
+    assert "://" not in "".join(line for line in body.splitlines() if "src=" in line or "href=" in line)
+
+
+def test_a_template_or_theme_from_the_address_is_ignored(server):
+    base, _, _ = server
+    status, body = _get(base, "/voila/render/ok.ipynb?template=lab&theme=dark")
+    assert status == 200
+    assert "ttt-dashboard" in body and "cdn.jsdelivr" not in body
+
+
+def test_symlinked_or_hidden_notebooks_are_never_preheated(server):
+    _, proc, _ = server
+    log = proc.output()
+    assert "Kernel pool of ok.ipynb is filled" in log
+    for name in ("leak.ipynb", ".hidden.ipynb", "course/"):
+        assert f"Kernel pool of {name}" not in log
+
+
+def test_the_server_binds_to_this_machine_only_by_default(server):
+    base, proc, _ = server
+    assert base.startswith("http://127.0.0.1:")
+    assert "http://127.0.0.1:" in proc.output() and "0.0.0.0" not in proc.output()
+
+
+def test_exposing_the_server_requires_a_token_and_says_how_to_stay_safe():
+    assert present_token("127.0.0.1", None) is None
+    token = present_token("0.0.0.0", None)
+    assert token and len(token) >= 32
+    assert present_token("0.0.0.0", "") is None  # an explicit empty token: the lead chose an open server
+    advice = exposure_advice("0.0.0.0", token)
+    assert "token" in advice and "JupyterHub" in advice
+    assert "anyone" in exposure_advice("10.0.0.5", None)
+    assert exposure_advice("127.0.0.1", None) is None
+
+
+@pytest.mark.parametrize("relative, expected", [
+    ("run-sheet.ipynb", True), ("sub/page.ipynb", True), ("", True),
+    ("../x.ipynb", False), ("a/../../x", False), ("%2e%2e/x", False), ("%252e%252e/x", False),
+    ("/etc/passwd", False), ("C:/x", False), ("a\\..\\x", False), (".git/config", False),
+    ("nbgrader_config.py", False), ("gradebook.db", False), ("store.sqlite3", False), ("x\x00.png", False),
+])
+def test_is_servable_rules(tmp_path, relative, expected):
+    (tmp_path / "sub").mkdir()
+    assert is_servable(tmp_path, relative) is expected
