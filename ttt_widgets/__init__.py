@@ -25,8 +25,37 @@ _EXPORTS: dict[str, str] = {
     "QuizError": ".models.quiz",
     "Quiz": ".views.quiz",
     # [B] learning design
+    "analyze_objective": ".models.objectives",
+    "ObjectiveAnalysis": ".models.objectives",
+    "ObjectiveDraft": ".models.objectives",
+    "ObjectiveBuilder": ".views.objectives",
+    "classify_question": ".models.questions",
+    "QuestionAnalysis": ".models.questions",
+    "QuestionPractice": ".models.questions",
+    "QuestionCoach": ".views.questions",
+    "LessonPlan": ".models.lesson",
+    "Segment": ".models.lesson",
+    "LessonPlanner": ".views.lesson",
+    "MCQItem": ".models.mcq",
+    "MCQWorkshop": ".views.mcq",
+    "FeedbackRubric": ".models.feedback",
+    "PeerFeedback": ".views.feedback",
     # [C] simulators and facilitation tools
     # [D] live classroom
+    "ResponseStore": ".live.store",
+    "join": ".live.identity",
+    "Poll": ".live.trainee",
+    "Scale": ".live.trainee",
+    "WordWall": ".live.trainee",
+    "QuestionQueue": ".live.trainee",
+    "StatusCard": ".live.trainee",
+    "ExitTicket": ".live.trainee",
+    "LiveResults": ".live.lead",
+    "WordWallBoard": ".live.lead",
+    "QuestionBoard": ".live.lead",
+    "StatusBoard": ".live.lead",
+    "ExitTicketBoard": ".live.lead",
+    "LiveDashboard": ".live.lead",
     # [F] grading
     # [E] curriculum
     "Reflection": ".views.reflection",
@@ -59,3 +88,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .views.quiz import Quiz
     from .models.reflection import ReflectionError, ReflectionModel, export_reflections, load_reflections
     from .views.reflection import Reflection
+    from .models.objectives import ObjectiveAnalysis, ObjectiveDraft, analyze_objective
+    from .models.questions import QuestionAnalysis, QuestionPractice, classify_question
+    from .models.lesson import LessonPlan, Segment
+    from .models.mcq import MCQItem
+    from .models.feedback import FeedbackRubric
+    from .views.objectives import ObjectiveBuilder
+    from .views.questions import QuestionCoach
+    from .views.lesson import LessonPlanner
+    from .views.mcq import MCQWorkshop
+    from .views.feedback import PeerFeedback

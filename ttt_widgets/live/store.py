@@ -1,0 +1,732 @@
+"""The response store: sessions, questions and answers in SQLite (one file per machine) or PostgreSQL (one cohort).
+
+Everything goes through SQLAlchemy Core with bound parameters; no SQL text ever contains a value a person typed.
+
+Concurrency design
+------------------
+* SQLite runs in WAL mode (readers never block the writer) with a busy timeout, and every write transaction starts
+  with ``BEGIN IMMEDIATE`` so that two writers queue for the lock instead of failing on an upgrade deadlock
+  (SQLite documentation, "Write-Ahead Logging" and "BEGIN TRANSACTION", https://sqlite.org/wal.html and
+  https://sqlite.org/lang_transaction.html). ``synchronous=NORMAL`` keeps every committed transaction across a
+  crash of the writing process (only a power cut can lose the last ones, per the WAL documentation).
+* PostgreSQL's ``INSERT ... ON CONFLICT DO UPDATE`` is atomic under concurrent writers (PostgreSQL 15 manual,
+  section "INSERT", ON CONFLICT clause).
+* Each write bumps the session's ``revision`` in the same transaction: the lead's panels poll that one number.
+
+>>> store = ResponseStore("sqlite://")
+>>> code = store.open_session("Demo")
+>>> store.add_question(code, "Ready?", "poll", ["yes", "no"])
+>>> store.submit(code, "Ready?", "anna", "yes")
+>>> store.summary(code, "Ready?")["counts"]
+{'yes': 1, 'no': 0}
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+import secrets
+import threading
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+__all__ = [
+    "ResponseStore", "StoreError", "StoreUnavailable", "SchemaVersionError", "UnknownSession", "UnknownQuestion",
+    "SCHEMA_VERSION", "KINDS", "STATUSES", "MAX_TEXT", "clean_text", "default_url", "validate_value",
+]
+
+#: version of the tables below; a store written by a newer kit is refused with a clear message
+SCHEMA_VERSION = 1
+#: the kinds of question the store understands
+KINDS = ("poll", "multi", "scale", "words", "status", "exit")
+#: the sticky-note colours of a status card, in board order
+STATUSES = ("stuck", "working", "done")
+#: the longest free-text answer kept (characters, after control characters are removed)
+MAX_TEXT = 500
+#: join codes avoid look-alike characters (0/O, 1/I/L) so a room can read them off a projector
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+#: the key of the question under which status cards are stored
+STATUS_QUESTION = "Status"
+
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
+class StoreError(RuntimeError):
+    """The response store could not do what was asked."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached right now (locked, server down); the caller may try again later."""
+
+
+class SchemaVersionError(StoreError):
+    """The store was created by a newer version of the kit."""
+
+
+class UnknownSession(StoreError, ValueError):
+    """No session has this join code."""
+
+
+class UnknownQuestion(StoreError, ValueError):
+    """The session has no question with this text."""
+
+
+# -- values --------------------------------------------------------------------------------------------------------
+def clean_text(text: object, limit: int = MAX_TEXT, what: str = "answer", single_line: bool = False) -> str:
+    """Remove control and bidirectional-override characters, trim, and check the text is neither empty nor too long.
+
+    >>> clean_text("  hi\\x00 there ")
+    'hi there'
+    """
+    if text is None or not isinstance(text, str):
+        raise ValueError(f"the {what} must be text")
+    out = []
+    for ch in text.translate(_BIDI):
+        if ch in "\n\t":
+            out.append(" " if single_line else ch)
+        elif unicodedata.category(ch) == "Cc":
+            continue
+        else:
+            out.append(ch)
+    value = "".join(out).strip()
+    if single_line:
+        value = re.sub(r"\s+", " ", value)
+    if not value:
+        raise ValueError(f"the {what} is empty: write something first")
+    if len(value) > limit:
+        raise ValueError(f"the {what} is too long ({len(value)} characters; the limit is {limit})")
+    return value
+
+
+def validate_value(kind: str, options: list[str] | None, value: Any) -> Any:
+    """Check an answer against its question; returns the value to store, or raises ValueError with a clear message."""
+    if kind == "poll":
+        if value is None or value == "":
+            raise ValueError("choose an answer first")
+        if value not in (options or []):
+            raise ValueError(f"{value!r} is not one of the choices")
+        return value
+    if kind == "multi":
+        if isinstance(value, str):
+            value = [value]
+        value = list(value or [])
+        if not value:
+            raise ValueError("choose at least one answer first")
+        unknown = [v for v in value if v not in (options or [])]
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is not one of the choices")
+        if len(set(value)) != len(value):
+            raise ValueError("each choice can be picked only once")
+        return [o for o in options if o in value]
+    if kind == "scale":
+        top = len(options) if options else 5
+        if isinstance(value, bool) or value is None or value == "":
+            raise ValueError(f"choose a number from 1 to {top}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not a number: choose from 1 to {top}") from None
+        if not math.isfinite(number) or number != int(number) or not 1 <= number <= top:
+            raise ValueError(f"{value!r} is outside the scale: choose a whole number from 1 to {top}")
+        return int(number)
+    if kind == "words":
+        return clean_text(value, single_line=True)
+    if kind == "status":
+        if value not in STATUSES:
+            raise ValueError(f"the status must be one of {', '.join(STATUSES)}")
+        return value
+    if kind == "exit":
+        if not isinstance(value, dict):
+            raise ValueError("an exit ticket has two parts: what worked and what to change")
+        return {"worked": clean_text(value.get("worked"), what="'what worked' answer"),
+                "change": clean_text(value.get("change"), what="'what to change' answer")}
+    raise ValueError(f"unknown question kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+def _check_options(kind: str, options: Iterable[str] | None) -> list[str] | None:
+    if kind in ("poll", "multi"):
+        opts = [clean_text(o, limit=200, what="choice", single_line=True) for o in (options or [])]
+        if len(opts) < 2:
+            raise ValueError("a poll needs at least two choices")
+        if len(set(opts)) != len(opts):
+            raise ValueError("the choices of a poll must all differ")
+        return opts
+    if kind == "scale":
+        opts = [clean_text(o, limit=100, what="scale label", single_line=True) for o in (options or [])]
+        if opts and not 2 <= len(opts) <= 10:
+            raise ValueError("a scale has from 2 to 10 points")
+        return opts or [str(i) for i in range(1, 6)]
+    if kind == "status":
+        return list(STATUSES)
+    if kind in ("words", "exit"):
+        return None
+    raise ValueError(f"unknown question kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+def default_url() -> str:
+    """``TTT_DB_URL``, else a SQLite file ``live.sqlite`` in the kit's data directory."""
+    from ..config import data_dir, env
+
+    return env("DB_URL") or f"sqlite:///{data_dir() / 'live.sqlite'}"
+
+
+def _safe_url(url: sa.engine.URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+# -- tables ------------------------------------------------------------------------------------------------------
+metadata = sa.MetaData()
+meta_t = sa.Table("ttt_meta", metadata, sa.Column("key", sa.String(50), primary_key=True),
+                  sa.Column("value", sa.String(200), nullable=False))
+sessions_t = sa.Table(
+    "ttt_sessions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("show_names", sa.Boolean, nullable=False, default=False),
+    sa.Column("revision", sa.Integer, nullable=False, default=0),
+)
+questions_t = sa.Table(
+    "ttt_questions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("ttt_sessions.id"), nullable=False),
+    sa.Column("text", sa.String(600), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("options", sa.Text, nullable=True),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.UniqueConstraint("session_id", "text", name="uq_ttt_question"),
+)
+answers_t = sa.Table(  # the current answer of each participant to each question
+    "ttt_answers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("question_id", sa.Integer, sa.ForeignKey("ttt_questions.id"), nullable=False),
+    sa.Column("participant", sa.String(200), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated", sa.Float, nullable=False),
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("question_id", "participant", name="uq_ttt_answer"),
+)
+history_t = sa.Table(  # every answer ever sent, replaced ones included
+    "ttt_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("question_id", sa.Integer, sa.ForeignKey("ttt_questions.id"), nullable=False, index=True),
+    sa.Column("participant", sa.String(200), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+)
+asks_t = sa.Table(  # the anonymous question queue
+    "ttt_asks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("ttt_sessions.id"), nullable=False, index=True),
+    sa.Column("participant", sa.String(200), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("answered", sa.Boolean, nullable=False, default=False),
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),
+)
+votes_t = sa.Table(
+    "ttt_votes", metadata,
+    sa.Column("ask_id", sa.Integer, sa.ForeignKey("ttt_asks.id"), primary_key=True),
+    sa.Column("participant", sa.String(200), primary_key=True),
+)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: object) -> str:
+    """Join codes are read off a screen: accept lower case and spaces."""
+    if not isinstance(code, str) or not code.strip():
+        raise UnknownSession("a join code is needed, e.g. join('K7P2QX')")
+    return re.sub(r"[\s-]", "", code).upper()
+
+
+class ResponseStore:
+    """Sessions, questions and answers, shared by every kernel that uses the same URL.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL; default ``TTT_DB_URL`` or a SQLite file in the data directory.
+    timeout : float
+        Seconds a SQLite writer waits for the lock, or PostgreSQL waits to connect.
+
+    Examples
+    --------
+    >>> store = ResponseStore("sqlite://")
+    >>> code = store.open_session("Morning check-in")
+    >>> len(code)
+    6
+    """
+
+    def __init__(self, url: str | None = None, timeout: float = 30.0) -> None:
+        self.url = sa.engine.make_url(url or default_url())
+        self.timeout = timeout
+        self._engine: sa.Engine | None = None
+        self._lock = threading.Lock()
+        self._ready = False
+        self._ids: dict[tuple, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"ResponseStore({_safe_url(self.url)!r})"
+
+    # -- engine ----------------------------------------------------------------------------------------------
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def engine(self) -> sa.Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._make_engine()
+            return self._engine
+
+    def _make_engine(self) -> sa.Engine:
+        if self.is_sqlite:
+            memory = self.url.database in (None, "", ":memory:")
+            if not memory:
+                Path(self.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            kwargs: dict[str, Any] = {"connect_args": {"timeout": self.timeout, "check_same_thread": False}}
+            if memory:
+                kwargs["poolclass"] = sa.pool.StaticPool
+            engine = sa.create_engine(self.url, **kwargs)
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_conn, _record):
+                dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (SQLAlchemy's pysqlite recipe)
+                cur = dbapi_conn.cursor()
+                if not memory:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(conn):
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("ttt_write") else "BEGIN")
+
+            return engine
+        connect_args = {"connect_timeout": max(1, int(self.timeout))} if self.url.get_backend_name() == "postgresql" else {}
+        return sa.create_engine(self.url, pool_pre_ping=True, pool_size=2, max_overflow=4, connect_args=connect_args)
+
+    def close(self) -> None:
+        """Release the connections (the data stays)."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+            self._ready = False
+
+    def _begin(self, write: bool):
+        conn = self.engine.connect()
+        if write:
+            conn = conn.execution_options(ttt_write=True)
+        return _Tx(conn)
+
+    def _run(self, fn, write: bool = False, attempts: int = 5):
+        """Run ``fn(conn)`` in one transaction; transient lock or connection errors are retried a few times."""
+        self._ensure_schema()
+        for attempt in range(attempts):
+            try:
+                with self._begin(write) as conn:
+                    return fn(conn)
+            except OperationalError as exc:
+                if attempt == attempts - 1:
+                    raise StoreUnavailable(f"the response store at {_safe_url(self.url)} cannot be reached: "
+                                           f"{_short(exc)}") from exc
+                time.sleep(0.05 * (attempt + 1))
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _ensure_schema(self) -> None:
+        if self._ready:
+            return
+        for attempt in range(8):
+            try:
+                with self._begin(True) as conn:
+                    if not self.is_sqlite and conn.dialect.name == "postgresql":
+                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(7_437_001)))  # one creator at a time
+                    metadata.create_all(conn, checkfirst=True)
+                    found = conn.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "schema_version")).scalar()
+                    if found is None:
+                        conn.execute(meta_t.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                        found = str(SCHEMA_VERSION)
+                break
+            except (IntegrityError, OperationalError, DBAPIError) as exc:
+                if attempt == 7:
+                    raise StoreUnavailable(f"the response store at {_safe_url(self.url)} cannot be reached: "
+                                           f"{_short(exc)}") from exc
+                time.sleep(0.05 * (attempt + 1))
+        if int(found) > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"the response store at {_safe_url(self.url)} has schema version {found}, but this kit understands "
+                f"version {SCHEMA_VERSION} at most: upgrade ttt-workshop-kit, or point TTT_DB_URL at another store")
+        self._ready = True
+
+    # -- ids -------------------------------------------------------------------------------------------------
+    def _session_row(self, conn, code: str):
+        code = normalise_code(code)
+        row = conn.execute(sa.select(sessions_t).where(sessions_t.c.code == code)).first()
+        if row is None:
+            raise UnknownSession(f"no live session has the join code {code!r}: check the code on the lead's screen")
+        return row
+
+    def _session_id(self, conn, code: str) -> int:
+        key = ("s", normalise_code(code))
+        if key not in self._ids:
+            self._ids[key] = self._session_row(conn, code).id
+        return self._ids[key]
+
+    def _question(self, conn, code: str, question: str):
+        key = ("q", normalise_code(code), question)
+        if key not in self._ids:
+            sid = self._session_id(conn, code)
+            row = conn.execute(sa.select(questions_t).where(questions_t.c.session_id == sid,
+                                                            questions_t.c.text == question)).first()
+            if row is None:
+                raise UnknownQuestion(f"the session {normalise_code(code)} has no question {question!r}: "
+                                      "the lead adds questions (or a widget adds its own when it first sends)")
+            self._ids[key] = (row.id, row.kind, json.loads(row.options) if row.options else None)
+        return self._ids[key]
+
+    @staticmethod
+    def _bump(conn, sid: int) -> None:
+        conn.execute(sessions_t.update().where(sessions_t.c.id == sid).values(revision=sessions_t.c.revision + 1))
+
+    # -- sessions ----------------------------------------------------------------------------------------------
+    def open_session(self, title: str = "Live session") -> str:
+        """Open a new session; returns its join code."""
+        title = clean_text(title, limit=200, what="session title", single_line=True)
+
+        def work(conn):
+            code = _new_code()
+            conn.execute(sessions_t.insert().values(code=code, title=title, created=time.time(),
+                                                    show_names=False, revision=0))
+            return code
+
+        for _ in range(10):
+            try:
+                return self._run(work, write=True, attempts=3)
+            except IntegrityError:  # the random code was taken: draw another
+                continue
+        raise StoreError("could not find a free join code")
+
+    def session_info(self, code: str) -> dict:
+        """Title, creation time, revision and whether names are shown; raises UnknownSession."""
+        row = self._run(lambda conn: self._session_row(conn, code))
+        return {"code": row.code, "title": row.title, "created": row.created, "show_names": bool(row.show_names),
+                "revision": row.revision}
+
+    def revision(self, code: str) -> int:
+        """The session's change counter: it grows with every write, so a dashboard re-reads only when it moved."""
+        def work(conn):
+            sid = self._session_id(conn, code)
+            return conn.execute(sa.select(sessions_t.c.revision).where(sessions_t.c.id == sid)).scalar_one()
+        return self._run(work)
+
+    def set_show_names(self, code: str, show: bool) -> None:
+        def work(conn):
+            sid = self._session_id(conn, code)
+            conn.execute(sessions_t.update().where(sessions_t.c.id == sid).values(show_names=bool(show)))
+            self._bump(conn, sid)
+        self._run(work, write=True)
+
+    # -- questions ---------------------------------------------------------------------------------------------
+    def add_question(self, session: str, question: str, kind: str, options: Iterable[str] | None = None) -> None:
+        """Add a question to a session (again with the same kind and options: nothing happens).
+
+        Kinds: ``poll`` (one choice), ``multi`` (several choices), ``scale`` (1..n, default 5 points), ``words``
+        (short free text), ``status`` (stuck/working/done), ``exit`` (two free-text parts).
+        """
+        question = clean_text(question, limit=500, what="question", single_line=True)
+        opts = _check_options(kind, options)
+        encoded = json.dumps(opts) if opts is not None else None
+
+        def work(conn):
+            sid = self._session_id(conn, session)
+            row = conn.execute(sa.select(questions_t).where(questions_t.c.session_id == sid,
+                                                            questions_t.c.text == question)).first()
+            if row is not None:
+                if row.kind != kind or (row.options or None) != encoded:
+                    raise ValueError(f"the question {question!r} already exists in this session as a {row.kind} "
+                                     "with other choices: give the new one another text")
+                return
+            conn.execute(questions_t.insert().values(session_id=sid, text=question, kind=kind, options=encoded,
+                                                     created=time.time()))
+            self._bump(conn, sid)
+
+        self._run(work, write=True)
+
+    def questions(self, session: str) -> list[dict]:
+        """The session's questions in the order they were added."""
+        def work(conn):
+            sid = self._session_id(conn, session)
+            rows = conn.execute(sa.select(questions_t).where(questions_t.c.session_id == sid)
+                                .order_by(questions_t.c.id)).all()
+            return [{"question": r.text, "kind": r.kind, "options": json.loads(r.options) if r.options else None}
+                    for r in rows]
+        return self._run(work)
+
+    # -- answers -----------------------------------------------------------------------------------------------
+    def submit(self, session: str, question: str, participant: str, value: Any) -> Any:
+        """Store an answer; a later answer of the same participant replaces the earlier one (history is kept).
+
+        Returns the value as stored (cleaned). Raises ValueError for a bad answer, UnknownSession/UnknownQuestion,
+        or StoreUnavailable when the store cannot be reached.
+        """
+        participant = clean_text(participant, limit=200, what="participant id", single_line=True)
+
+        def work(conn):
+            qid, kind, options = self._question(conn, session, question)
+            clean = validate_value(kind, options, value)
+            encoded = json.dumps(clean, ensure_ascii=False)
+            now = time.time()
+            conn.execute(history_t.insert().values(question_id=qid, participant=participant, value=encoded, created=now))
+            ins = _insert(conn)(answers_t).values(question_id=qid, participant=participant, value=encoded, updated=now,
+                                                  hidden=False)
+            conn.execute(ins.on_conflict_do_update(index_elements=["question_id", "participant"],
+                                                   set_={"value": encoded, "updated": now, "hidden": False}))
+            self._bump(conn, self._session_id(conn, session))
+            return clean
+
+        return self._run(work, write=True)
+
+    def responses(self, session: str, question: str, include_hidden: bool = True) -> list[dict]:
+        """Current answers (one per participant), oldest first: participant, value, updated, hidden."""
+        def work(conn):
+            qid, _, _ = self._question(conn, session, question)
+            q = sa.select(answers_t).where(answers_t.c.question_id == qid).order_by(answers_t.c.updated, answers_t.c.id)
+            if not include_hidden:
+                q = q.where(answers_t.c.hidden.is_(False))
+            return [{"id": r.id, "participant": r.participant, "value": json.loads(r.value), "updated": r.updated,
+                     "hidden": bool(r.hidden)} for r in conn.execute(q)]
+        return self._run(work)
+
+    def history(self, session: str, question: str) -> list[dict]:
+        """Every answer ever sent to a question, replaced ones included, oldest first."""
+        def work(conn):
+            qid, _, _ = self._question(conn, session, question)
+            rows = conn.execute(sa.select(history_t).where(history_t.c.question_id == qid).order_by(history_t.c.id))
+            return [{"participant": r.participant, "value": json.loads(r.value), "created": r.created} for r in rows]
+        return self._run(work)
+
+    def set_hidden(self, session: str, question: str, answer_id: int, hidden: bool = True) -> None:
+        """Hide (or unhide) one answer on the dashboards: moderation of the word wall."""
+        def work(conn):
+            qid, _, _ = self._question(conn, session, question)
+            done = conn.execute(answers_t.update().where(answers_t.c.id == answer_id, answers_t.c.question_id == qid)
+                                .values(hidden=bool(hidden)))
+            if done.rowcount == 0:
+                raise ValueError(f"no answer {answer_id} to this question")
+            self._bump(conn, self._session_id(conn, session))
+        self._run(work, write=True)
+
+    def summary(self, session: str, question: str) -> dict:
+        """Aggregates only (nobody's name): counts per choice, mean of a scale, visible texts, status ages."""
+        def work(conn):
+            qid, kind, options = self._question(conn, session, question)
+            rows = conn.execute(sa.select(answers_t.c.id, answers_t.c.value, answers_t.c.updated, answers_t.c.hidden)
+                                .where(answers_t.c.question_id == qid).order_by(answers_t.c.updated)).all()
+            return kind, options, rows
+        kind, options, rows = self._run(work)
+        values = [(r.id, json.loads(r.value), r.updated, bool(r.hidden)) for r in rows]
+        out: dict[str, Any] = {"question": question, "kind": kind, "options": options, "n": len(values)}
+        if kind in ("poll", "multi", "status"):
+            counts = dict.fromkeys(options, 0)
+            for _, v, _, _ in values:
+                for choice in (v if isinstance(v, list) else [v]):
+                    if choice in counts:
+                        counts[choice] += 1
+            out["counts"] = counts
+            if kind == "status":
+                stuck = [u for _, v, u, _ in values if v == "stuck"]
+                out["oldest_stuck_seconds"] = max(0.0, time.time() - min(stuck)) if stuck else None
+        elif kind == "scale":
+            counts = {str(i): 0 for i in range(1, len(options) + 1)}
+            for _, v, _, _ in values:
+                counts[str(v)] = counts.get(str(v), 0) + 1
+            out["counts"] = counts
+            out["labels"] = options
+            out["mean"] = (sum(v for _, v, _, _ in values) / len(values)) if values else None
+        elif kind == "words":
+            out["texts"] = [{"id": i, "text": v, "hidden": h} for i, v, _, h in values]
+        elif kind == "exit":
+            out["worked"] = [v["worked"] for _, v, _, h in values if not h]
+            out["change"] = [v["change"] for _, v, _, h in values if not h]
+        return out
+
+    # -- question queue ----------------------------------------------------------------------------------------
+    def ask(self, session: str, participant: str, text: str) -> int:
+        """Put an anonymous question in the session's queue; returns its id."""
+        participant = clean_text(participant, limit=200, what="participant id", single_line=True)
+        text = clean_text(text, what="question")
+
+        def work(conn):
+            sid = self._session_id(conn, session)
+            new = conn.execute(asks_t.insert().values(session_id=sid, participant=participant, text=text,
+                                                      created=time.time(), answered=False, hidden=False))
+            self._bump(conn, sid)
+            return new.inserted_primary_key[0]
+        return self._run(work, write=True)
+
+    def upvote(self, session: str, ask_id: int, participant: str) -> bool:
+        """Vote for a question in the queue (once per participant); returns False if this vote was already there."""
+        participant = clean_text(participant, limit=200, what="participant id", single_line=True)
+
+        def work(conn):
+            sid = self._session_id(conn, session)
+            found = conn.execute(sa.select(asks_t.c.id).where(asks_t.c.id == ask_id, asks_t.c.session_id == sid)).first()
+            if found is None:
+                raise ValueError(f"there is no question {ask_id} in this session's queue")
+            done = conn.execute(_insert(conn)(votes_t).values(ask_id=ask_id, participant=participant)
+                                .on_conflict_do_nothing())
+            if done.rowcount:
+                self._bump(conn, sid)
+            return bool(done.rowcount)
+        return self._run(work, write=True)
+
+    def queue(self, session: str, participant: str | None = None, include_hidden: bool = False) -> list[dict]:
+        """The question queue, most votes first (then oldest): id, text, votes, answered, hidden, mine, voted."""
+        def work(conn):
+            sid = self._session_id(conn, session)
+            votes = sa.select(votes_t.c.ask_id, sa.func.count().label("n")).group_by(votes_t.c.ask_id).subquery()
+            q = (sa.select(asks_t, sa.func.coalesce(votes.c.n, 0).label("votes"))
+                 .select_from(asks_t.outerjoin(votes, votes.c.ask_id == asks_t.c.id))
+                 .where(asks_t.c.session_id == sid))
+            if not include_hidden:
+                q = q.where(asks_t.c.hidden.is_(False))
+            rows = conn.execute(q).all()
+            mine: set[int] = set()
+            if participant:
+                mine = set(conn.execute(sa.select(votes_t.c.ask_id).join(asks_t, asks_t.c.id == votes_t.c.ask_id)
+                                        .where(asks_t.c.session_id == sid, votes_t.c.participant == participant))
+                           .scalars())
+            return rows, mine
+        rows, voted = self._run(work)
+        items = [{"id": r.id, "text": r.text, "votes": int(r.votes), "answered": bool(r.answered),
+                  "hidden": bool(r.hidden), "created": r.created, "mine": participant is not None and r.participant == participant,
+                  "voted": r.id in voted} for r in rows]
+        items.sort(key=lambda a: (a["answered"], -a["votes"], a["created"], a["id"]))
+        return items
+
+    def mark_answered(self, session: str, ask_id: int, answered: bool = True) -> None:
+        self._update_ask(session, ask_id, answered=bool(answered))
+
+    def hide_ask(self, session: str, ask_id: int, hidden: bool = True) -> None:
+        self._update_ask(session, ask_id, hidden=bool(hidden))
+
+    def _update_ask(self, session: str, ask_id: int, **values) -> None:
+        def work(conn):
+            sid = self._session_id(conn, session)
+            done = conn.execute(asks_t.update().where(asks_t.c.id == ask_id, asks_t.c.session_id == sid).values(**values))
+            if done.rowcount == 0:
+                raise ValueError(f"there is no question {ask_id} in this session's queue")
+            self._bump(conn, sid)
+        self._run(work, write=True)
+
+    # -- export ------------------------------------------------------------------------------------------------
+    def export_csv(self, session: str, path: str | os.PathLike) -> Path:
+        """Write every current answer and queued question of a session to a CSV file; returns the path.
+
+        Participants appear only when the lead turned names on for the session; otherwise they are numbered.
+        Cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed with a quote (OWASP, "CSV
+        Injection").
+        """
+        info = self.session_info(session)
+
+        def work(conn):
+            sid = self._session_id(conn, session)
+            answers = conn.execute(
+                sa.select(questions_t.c.text, questions_t.c.kind, answers_t.c.participant, answers_t.c.value,
+                          answers_t.c.updated, answers_t.c.hidden)
+                .join(answers_t, answers_t.c.question_id == questions_t.c.id)
+                .where(questions_t.c.session_id == sid).order_by(questions_t.c.id, answers_t.c.updated)).all()
+            asks = conn.execute(sa.select(asks_t).where(asks_t.c.session_id == sid).order_by(asks_t.c.id)).all()
+            return answers, asks
+        answers, asks = self._run(work)
+        aliases: dict[str, str] = {}
+
+        def who(p: str) -> str:
+            if info["show_names"]:
+                return p
+            return aliases.setdefault(p, f"participant {len(aliases) + 1}")
+
+        path = Path(path)
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["session", "question", "kind", "participant", "answer", "time", "hidden"])
+            for r in answers:
+                v = json.loads(r.value)
+                text = "; ".join(v) if isinstance(v, list) else (
+                    f"worked: {v['worked']} | change: {v['change']}" if isinstance(v, dict) else str(v))
+                w.writerow([info["code"], _cell(r.text), r.kind, _cell(who(r.participant)), _cell(text),
+                            time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(r.updated)), int(bool(r.hidden))])
+            for a in asks:
+                w.writerow([info["code"], "(question queue)", "ask", _cell(who(a.participant)), _cell(a.text),
+                            time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(a.created)), int(bool(a.hidden))])
+        return path
+
+    def describe(self) -> str:
+        """A one-line description of the reachable store (used by ``ttt doctor``)."""
+        def work(conn):
+            return conn.execute(sa.select(sa.func.count()).select_from(sessions_t)).scalar_one()
+        n = self._run(work)
+        kind = "SQLite" if self.is_sqlite else self.url.get_backend_name()
+        return f"{kind} {_safe_url(self.url)} (schema {SCHEMA_VERSION}, {n} session(s))"
+
+
+class _Tx:
+    """Context manager: a connection with one transaction, committed on success, rolled back on error."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.tx = self.conn.begin()
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.tx.commit()
+            else:
+                self.tx.rollback()
+        finally:
+            self.conn.close()
+        return False
+
+
+def _insert(conn):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the kit supports SQLite and PostgreSQL
+        raise StoreError(f"unsupported database {conn.dialect.name!r}: use SQLite or PostgreSQL")
+    return insert
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
