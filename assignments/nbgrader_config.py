@@ -10,3 +10,9 @@ c.ExecutePreprocessor.interrupt_on_timeout = True
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# nbgrader cuts output by lines; the kit also cuts a single line of many megabytes (ttt_widgets.grading.preprocessors)
+from ttt_widgets.grading.preprocessors import autograde_preprocessors  # noqa: E402
+
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.LimitOutputSize.max_chars = 100_000

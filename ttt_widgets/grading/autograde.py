@@ -270,8 +270,11 @@ def _diagnose(app, student: str, result: dict) -> str:
         if path.stat().st_size == 0:
             return f"{path.name} is an empty file (0 bytes), not a notebook"
         try:
+            json.loads(path.read_bytes())
             nbformat.read(path, as_version=4)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            if isinstance(exc, UnicodeDecodeError):
+                return f"{path.name} is not text (not UTF-8): not a notebook"
             return f"{path.name} is not valid JSON ({exc.msg} at line {exc.lineno}): not a notebook"
         except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
             return f"{path.name} cannot be read as a notebook: {type(exc).__name__}: {str(exc)[:200]}"

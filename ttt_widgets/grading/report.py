@@ -90,7 +90,10 @@ def cohort_table(course_root: str | os.PathLike, assignment: str) -> CohortTable
 
 
 def curriculum_links(course_root: str | os.PathLike, assignment: str) -> dict[str, dict]:
-    """item (or ``*`` for the whole assignment) -> {"module", "title", "path"} from ``curriculum.yaml``."""
+    """item (or ``*`` for the whole assignment) -> {"module", "title", "path"} from the course's ``curriculum.yaml``.
+
+    ``path`` is the module's notebook (``notebooks/<id>-*.ipynb`` next to the course root), relative to the course.
+    """
     import yaml
 
     path = Path(course_root) / "curriculum.yaml"
@@ -99,13 +102,20 @@ def curriculum_links(course_root: str | os.PathLike, assignment: str) -> dict[st
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     modules = data.get("modules", {})
     entry = data.get("assignments", {}).get(assignment, {})
+    notebooks = Path(course_root).resolve().parent / "notebooks"
+
+    def link(module: str) -> dict:
+        found = sorted(notebooks.glob(f"{module}-*.ipynb"))
+        path = os.path.relpath(found[0], Path(course_root).resolve()) if found else f"../notebooks/{module}-*.ipynb"
+        return {"module": f"module {module}", "title": modules[module].get("title", ""), "path": path}
+
     links = {}
-    default = entry.get("module")
+    default = str(entry.get("module", ""))
     if default in modules:
-        links["*"] = {"module": default, **modules[default]}
+        links["*"] = link(default)
     for item, module in (entry.get("items") or {}).items():
-        if module in modules:
-            links[item] = {"module": module, **modules[module]}
+        if str(module) in modules:
+            links[item] = link(str(module))
     return links
 
 

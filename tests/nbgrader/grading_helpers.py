@@ -1,0 +1,43 @@
+"""Helpers of the nbgrader layer: course copies with extra configuration, gradebook snapshots, the ttt command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import helpers
+
+
+def make_course(root: Path, extra_config: str = "") -> helpers.Course:
+    """A copy of the kit's course; ``extra_config`` is appended to its nbgrader_config.py."""
+    course = helpers.Course(root)
+    if extra_config:
+        cfg = course.root / "nbgrader_config.py"
+        cfg.write_text(cfg.read_text() + "\n# added by the test\n" + extra_config + "\n")
+    return course
+
+
+def snapshot(db_url: str, assignment: str) -> dict[str, dict[str, float]]:
+    """student -> {"notebook/grade_id": score, "late_penalty": ...}: everything autograde writes, via nbgrader's API."""
+    from nbgrader.api import Gradebook
+
+    out: dict[str, dict[str, float]] = {}
+    with Gradebook(db_url) as gb:
+        for sub in gb.assignment_submissions(assignment):
+            row = out.setdefault(sub.student.id, {})
+            row["late_penalty"] = sub.late_submission_penalty
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    row[f"{nb.name}/{grade.name}"] = (grade.auto_score, grade.needs_manual_grade)
+    return out
+
+
+def ttt(course: helpers.Course, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the `ttt` command line in the course root."""
+    return subprocess.run([sys.executable, "-m", "ttt_widgets.cli", *args], cwd=course.root, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def db_url(course: helpers.Course) -> str:
+    return f"sqlite:///{course.root / 'gradebook.db'}"

@@ -1,0 +1,223 @@
+"""`ttt grade` on a mixed cohort of the warm-up assignment, including every kind of broken submission.
+
+One course for the module: `nbgrader autograde` grades the cohort first (the reference), then `ttt grade --jobs 2`
+grades the same submissions again; the gradebook must hold the same results.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+import helpers
+from grading_helpers import db_url, make_course, snapshot, ttt
+
+A = "00-warmup"
+NB = "warmup.ipynb"
+SOLUTION = '''def learner_share(segments):
+    total = sum(m for _, m, _ in segments)
+    return 0.0 if total == 0 else 100 * sum(m for _, m, a in segments if a) / total
+'''
+WRONG = '''def learner_share(segments):
+    return 100 * sum(1 for *_, a in segments if a) / len(segments)
+'''
+# a short execution timeout and a late-submission penalty, so both are exercised (and respected) in seconds
+EXTRA_CONFIG = """
+c.ExecutePreprocessor.timeout = 2
+c.LateSubmissionPlugin.penalty_method = "zero"
+"""
+DUE = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+BIG_OUTPUT = "print('x' * 1000 * 1000 * 8)\n"  # 8 MB on stdout
+CHEAT = ("import json\nsource = json.load(open('../../../source/00-warmup/warmup.ipynb'))\n"
+         "exec(''.join(source['cells'][1]['source']))\n")
+WRITER = "open('../../../source/planted.txt', 'w').write('x')\n" + SOLUTION
+# broken submissions that nbgrader itself handles the same way; the file guard only changes CHEAT and WRITER
+GUARDED = {"cheat", "writer"}
+
+
+def _cohort(course: helpers.Course) -> None:
+    course.release(A)
+    blank = course.released_notebook(A, NB)
+
+    def answer(src: str):
+        return helpers.replace_in_cell(blank, "learner_share", src)
+
+    without_test = copy.deepcopy(answer(SOLUTION))
+    without_test.cells = [c for c in without_test.cells
+                          if c.metadata.get("nbgrader", {}).get("grade_id") != "test_learner_share"]
+    edited_test = helpers.replace_in_cell(answer(WRONG), "test_learner_share", "assert True  # all good!")
+    cohort = {
+        "correct": answer(SOLUTION),
+        "blank": blank,
+        "wrong": answer(WRONG),
+        "late": answer(SOLUTION),
+        "loop": answer("while True:\n    pass\n"),
+        "sysexit": answer("import sys\nsys.exit()\n" + SOLUTION),
+        "osexit": answer("import os\nos._exit(1)\n"),
+        "deleted-cell": without_test,
+        "edited-test": edited_test,
+        "bigoutput": answer(BIG_OUTPUT + SOLUTION),
+        "cheat": answer(CHEAT),
+        "writer": answer(WRITER),
+    }
+    for student, nb in cohort.items():
+        course.submit(student, A, {NB: nb})
+    course.submit("badjson", A, {NB: '{"cells": [,]}'})
+    course.submit("empty", A, {NB: b""})
+    course.submit("renamed", A, {"warmup (1).ipynb": answer(SOLUTION)})
+    (course.root / "submitted" / "late" / A / "timestamp.txt").write_text("2026-11-25 08:00:00.000000 UTC")
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url(course)) as gb:
+        gb.update_or_create_assignment(A, duedate=DUE.replace(tzinfo=None))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("cohort") / "course", EXTRA_CONFIG)
+    _cohort(course)
+    reference_run = course.nbgrader("autograde", A, "--force", check=False)
+    reference = snapshot(db_url(course), A)
+    planted_by_nbgrader = (course.root / "source" / "planted.txt").exists()
+    (course.root / "source" / "planted.txt").unlink(missing_ok=True)
+    run = ttt(course, "grade", A, "--jobs", "2")
+    return {"course": course, "reference": reference, "reference_rc": reference_run.returncode, "run": run,
+            "ours": snapshot(db_url(course), A), "planted_by_nbgrader": planted_by_nbgrader,
+            "table": _parse_table(run.stdout)}
+
+
+def _parse_table(stdout: str) -> dict[str, dict]:
+    rows = {}
+    for line in stdout.splitlines():
+        m = re.match(r"^(\S+)\s+(\S+)\s+(\S+)\s+(graded|failed|flagged|skipped)\s+([\d.]+)$", line)
+        if m:
+            rows[m[1]] = {"score": m[2], "max": m[3], "status": m[4], "seconds": float(m[5])}
+    return rows
+
+
+def _message(stdout: str, student: str) -> str:
+    return "\n".join(line for line in stdout.splitlines() if line.startswith(f"{student}: "))
+
+
+def test_same_gradebook_results_as_nbgrader_autograde(graded):
+    ours, reference = graded["ours"], graded["reference"]
+    assert set(ours) == set(reference)
+    same = {s: ours[s] for s in ours if s not in GUARDED}
+    assert same == {s: reference[s] for s in same}
+    assert reference["correct"]["warmup/test_learner_share"] == (2.0, False)
+
+
+def test_exit_code_and_summary_table(graded):
+    run, table = graded["run"], graded["table"]
+    assert graded["reference_rc"] != 0  # nbgrader also reports the broken files as errors
+    assert run.returncode == 1, run.stderr
+    assert "4 submission(s) could not be graded: badjson, empty, osexit, renamed" in run.stderr
+    assert run.stdout.splitlines()[0].split() == ["student", "score", "max", "status", "seconds"]
+    assert len(table) == 15
+    assert table["correct"] == {**table["correct"], "score": "2", "max": "4", "status": "graded"}
+    assert {s for s, r in table.items() if r["status"] == "failed"} == {"badjson", "empty", "osexit", "renamed"}
+    assert "15/15 submissions" in run.stderr  # the progress bar reached the end
+
+
+@pytest.mark.parametrize("student, score", [
+    ("correct", 2.0), ("blank", 0.0), ("wrong", 0.0),
+    ("late", 2.0),  # the raw score; the late penalty is stored next to it (below)
+    ("loop", 0.0), ("sysexit", 0.0), ("deleted-cell", 0.0), ("edited-test", 0.0), ("bigoutput", 2.0),
+    ("cheat", 0.0), ("writer", 0.0),
+])
+def test_scores(graded, student, score):
+    assert graded["course"].scores(A)[student] == score
+
+
+def test_late_penalty_from_config(graded):
+    assert graded["ours"]["late"]["late_penalty"] == 2.0
+    assert graded["ours"]["correct"]["late_penalty"] == 0.0
+
+
+def test_infinite_loop_is_stopped_by_the_configured_timeout(graded):
+    assert graded["table"]["loop"]["status"] == "graded"
+    assert "loop: warmup: a cell ran past the time limit and was stopped" in graded["run"].stdout
+    autograded = (graded["course"].root / "autograded" / "loop" / A / NB).read_text()
+    assert "CellTimeoutError" in autograded or "TimeoutError" in autograded
+
+
+def test_sys_exit_does_not_stop_the_kernel(graded):
+    nb = json.loads((graded["course"].root / "autograded" / "sysexit" / A / NB).read_text())
+    test_cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "test_learner_share")
+    assert any(o.get("ename") == "NameError" for o in test_cell["outputs"])  # the kernel lived on to run the test
+
+
+@pytest.mark.parametrize("student, expected", [
+    ("osexit", "the kernel died while running the notebook"),
+    ("badjson", "warmup.ipynb is not valid JSON (Expecting value at line 1): not a notebook"),
+    ("empty", "warmup.ipynb is an empty file (0 bytes), not a notebook"),
+    ("renamed", "notebook renamed? found warmup (1).ipynb, expected warmup.ipynb"),
+])
+def test_broken_submission_is_reported(graded, student, expected):
+    assert graded["table"][student]["status"] == "failed"
+    assert expected in _message(graded["run"].stdout, student)
+
+
+def test_deleted_grade_cell_scores_zero_and_is_named(graded):
+    assert "deleted-cell: warmup: graded cell(s) deleted from the submission, scored 0: test_learner_share" \
+        in graded["run"].stdout
+
+
+def test_edited_test_cell_is_restored_from_the_gradebook(graded):
+    autograded = (graded["course"].root / "autograded" / "edited-test" / A / NB).read_text()
+    assert "all good!" not in autograded and "Count minutes, not segments" in autograded
+
+
+def test_megabytes_of_output_are_cut(graded):
+    path = graded["course"].root / "autograded" / "bigoutput" / A / NB
+    assert (graded["course"].root / "submitted" / "bigoutput" / A / NB).exists()
+    assert path.stat().st_size < 200_000
+    assert graded["table"]["bigoutput"]["status"] == "graded"
+
+
+def test_reading_the_hidden_tests_is_refused(graded):
+    assert graded["reference"]["cheat"]["warmup/test_learner_share"] == (2.0, False)  # what the guard prevents
+    assert graded["table"]["cheat"]["status"] == "flagged"
+    assert ("cheat: warmup: Not allowed while grading: opening '../../../source/00-warmup/warmup.ipynb' is outside "
+            "this submission's folder.") in graded["run"].stdout
+
+
+def test_writing_outside_the_folder_is_refused(graded):
+    assert graded["planted_by_nbgrader"]  # plain nbgrader lets the file through
+    assert not (graded["course"].root / "source" / "planted.txt").exists()
+    assert graded["table"]["writer"]["status"] == "flagged"
+    assert "writer: warmup: Not allowed while grading: opening '../../../source/planted.txt'" in graded["run"].stdout
+
+
+def test_only_named_students(graded):
+    run = ttt(graded["course"], "grade", A, "--jobs", "1", "--student", "correct", "wrong")
+    assert run.returncode == 0, run.stderr
+    assert set(_parse_table(run.stdout)) == {"correct", "wrong"}
+    missing = ttt(graded["course"], "grade", A, "--student", "nobody")
+    assert missing.returncode == 2 and "no submission of '00-warmup' by: nobody" in missing.stderr
+
+
+def test_unknown_assignment_and_course(graded, tmp_path):
+    run = ttt(graded["course"], "grade", "99-nothing")
+    assert run.returncode == 2 and "nbgrader generate_assignment 99-nothing" in run.stderr
+    run = ttt(graded["course"], "grade", A, "--course", str(tmp_path))
+    assert run.returncode == 2 and "not an nbgrader course root" in run.stderr
+
+
+def test_report(graded, tmp_path):
+    run = ttt(graded["course"], "report", A, "--output", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    rows = (tmp_path / f"{A}-scores.csv").read_text().splitlines()
+    assert rows[0] == "student,warmup/test_learner_share,warmup/reflection,total,max,needs_manual_grade"
+    assert len(rows) == 1 + 15
+    correct = next(r for r in rows if r.startswith("correct,"))
+    assert correct.split(",")[1:5] == ["2", "0", "2", "4"]
+    for name in ("distribution", "items"):
+        assert (tmp_path / f"{A}-{name}.png").read_bytes()[:4] == b"\x89PNG"
+    md = (tmp_path / f"{A}-report.md").read_text()
+    assert "## Items most missed" in md and "module 04 Designing learning" in md
+    assert "![Histogram of total scores of 15 students" in md
