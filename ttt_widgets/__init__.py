@@ -41,6 +41,31 @@ _EXPORTS: dict[str, str] = {
     "FeedbackRubric": ".models.feedback",
     "PeerFeedback": ".views.feedback",
     # [C] simulators and facilitation tools
+    "fit_forgetting_curve": ".models.memory",
+    "FittedCurve": ".models.memory",
+    "SpacingModel": ".models.memory",
+    "ebbinghaus_data": ".models.memory",
+    "ForgettingCurve": ".views.memory",
+    "LeitnerScheduler": ".models.leitner",
+    "Cascade": ".models.cascade",
+    "CascadeResult": ".models.cascade",
+    "CascadeSolution": ".models.cascade",
+    "solve_cascade": ".models.cascade",
+    "CascadePlanner": ".views.cascade",
+    "ParticipationLog": ".models.participation",
+    "gini": ".models.participation",
+    "ParticipationTracker": ".views.participation",
+    "ActivityTimerModel": ".models.timer",
+    "ActivityTimer": ".views.timer",
+    "GroupMakerModel": ".models.groups",
+    "GroupMaker": ".views.groups",
+    "EvaluationPlan": ".models.evaluation",
+    "EvaluationResults": ".models.evaluation",
+    "EvaluationCSVError": ".models.evaluation",
+    "EvaluationPlanner": ".views.evaluation",
+    "EvaluationReport": ".views.evaluation",
+    "BlendedProgramme": ".models.blended",
+    "BlendedDesigner": ".views.blended",
     # [D] live classroom
     "ResponseStore": ".live.store",
     "join": ".live.identity",
@@ -98,3 +123,18 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .views.lesson import LessonPlanner
     from .views.mcq import MCQWorkshop
     from .views.feedback import PeerFeedback
+    from .models.blended import BlendedProgramme
+    from .models.cascade import Cascade, CascadeResult, CascadeSolution, solve_cascade
+    from .models.evaluation import EvaluationCSVError, EvaluationPlan, EvaluationResults
+    from .models.groups import GroupMakerModel
+    from .models.leitner import LeitnerScheduler
+    from .models.memory import FittedCurve, SpacingModel, ebbinghaus_data, fit_forgetting_curve
+    from .models.participation import ParticipationLog, gini
+    from .models.timer import ActivityTimerModel
+    from .views.blended import BlendedDesigner
+    from .views.cascade import CascadePlanner
+    from .views.evaluation import EvaluationPlanner, EvaluationReport
+    from .views.groups import GroupMaker
+    from .views.memory import ForgettingCurve
+    from .views.participation import ParticipationTracker
+    from .views.timer import ActivityTimer

@@ -300,7 +300,7 @@ class EvaluationResults:
                     out.append(self.gain(m, confidence))
         return out
 
-    def summary(self) -> dict[str, list[str]]:
+    def summary(self, confidence: float = 0.95) -> dict[str, list[str]]:
         """Plain-language lines per level."""
         out: dict[str, list[str]] = {lv: [] for lv in LEVELS}
         for m in self.measures("reaction"):
@@ -309,8 +309,9 @@ class EvaluationResults:
             mean = sum(k * v for k, v in counts.items()) / n
             agree = (counts[4] + counts[5]) / n
             out["reaction"].append(f"{m}: mean rating {mean:.2f} of 5, {agree:.0%} rate it 4 or 5 (n = {n})")
-        gained = {g.measure for g in self.gains()}
-        for g in self.gains():
+        gains = self.gains(confidence)
+        gained = {g.measure for g in gains}
+        for g in gains:
             lv = "learning" if g.measure in self.measures("learning") else "behaviour"
             out[lv].append(g.describe())
         for lv in ("learning", "behaviour", "results"):

@@ -1,6 +1,10 @@
 """The quiz model: questions with diagnostic feedback, scoring and retrieval practice of missed items.
 
 Pure logic (no widgets). The :class:`~ttt_widgets.views.quiz.Quiz` widget owns one of these.
+
+Practice mode (:meth:`QuizModel.start_practice`) schedules questions with a Leitner-box scheduler
+(:class:`~ttt_widgets.models.leitner.LeitnerScheduler`, after Leitner 1972): each practice day shows only the
+questions due that day; a right answer moves a question to a box reviewed less often, a wrong one back to box 1.
 """
 
 from __future__ import annotations
@@ -8,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from traitlets import Dict, HasTraits, Int, List, TraitError, Unicode, validate
+from traitlets import Bool, Dict, HasTraits, Int, List, TraitError, Unicode, validate
 
 from ..loader import load_content, validate_content
+from .leitner import DEFAULT_INTERVALS, LeitnerScheduler
 
 __all__ = ["QuizModel", "AnswerResult", "QuizError"]
 
@@ -60,6 +65,8 @@ class QuizModel(HasTraits):
     score = Int(0, help="Questions answered correctly at their latest attempt.")
     attempts = Int(0, help="Answers submitted in total.")
     round = Int(1, help="1 for the first pass; +1 each time missed items are retried.")
+    practising = Bool(False, help="True in practice mode (questions scheduled by Leitner boxes).")
+    day = Int(0, help="The practice day (0 = the first day of practice).")
 
     def __init__(self, quiz: dict | str, **kwargs: Any) -> None:
         if isinstance(quiz, str):
@@ -69,6 +76,7 @@ class QuizModel(HasTraits):
         super().__init__(title=data["title"], questions=data["questions"], **kwargs)
         self.quiz_id = data["id"]
         self.order = list(range(len(self.questions)))
+        self.scheduler: LeitnerScheduler | None = None
 
     @validate("position")
     def _check_position(self, proposal):
@@ -150,6 +158,8 @@ class QuizModel(HasTraits):
         results = dict(self.results)
         results[q["id"]] = result
         self.results = results
+        if self.practising and self.scheduler is not None:
+            self.scheduler.record(q["id"], correct, self.day)
         self.attempts += 1
         self.score = sum(1 for r in results.values() if r.correct)
         return result
@@ -170,8 +180,46 @@ class QuizModel(HasTraits):
         self.round += 1
         return len(self.order)
 
+    # -- practice mode (Leitner boxes) -----------------------------------------------------------------------------
+    def start_practice(self, day: int | None = None, intervals=DEFAULT_INTERVALS) -> int:
+        """Start (or continue) practice on ``day``: a round of the questions due that day. Returns how many.
+
+        The first call creates the scheduler with every question due on day 0.
+        """
+        if self.scheduler is None:
+            self.scheduler = LeitnerScheduler([q["id"] for q in self.questions], intervals=intervals)
+        if day is not None:
+            if isinstance(day, bool) or not isinstance(day, int) or day < 0:
+                raise QuizError(f"the practice day must be a whole number from 0, got {day!r}")
+            self.day = day
+        due = set(self.scheduler.due(self.day))
+        self.practising = True
+        self.order = [i for i, q in enumerate(self.questions) if q["id"] in due]
+        self.position = 0
+        return len(self.order)
+
+    def next_practice_day(self) -> int:
+        """Jump to the next day on which questions are due and start its round; returns that day."""
+        if self.scheduler is None:
+            self.start_practice(0)
+            return 0
+        nxt = self.scheduler.next_day_with_work(self.day)
+        if nxt is None:
+            raise QuizError("nothing is scheduled any more")
+        self.start_practice(nxt)
+        return nxt
+
+    def stop_practice(self) -> None:
+        """Leave practice mode and go back to the whole quiz (answers and scheduler are kept)."""
+        self.practising = False
+        self.order = list(range(len(self.questions)))
+        self.position = 0
+
     def reset(self) -> None:
         """Forget every answer and start again from the first question."""
+        self.scheduler = None
+        self.practising = False
+        self.day = 0
         self.results = {}
         self.score = 0
         self.attempts = 0

@@ -22,6 +22,9 @@ class Quiz(widgets.VBox):
     ----------
     quiz : dict, str or QuizModel
         Quiz content, the name of a packaged quiz, or a model.
+    practice : bool
+        Show the practice controls: questions come back on a Leitner-box schedule (:meth:`practise`,
+        :meth:`next_practice_day`).
 
     Examples
     --------
@@ -30,14 +33,15 @@ class Quiz(widgets.VBox):
     True
     """
 
-    def __init__(self, quiz: dict | str | QuizModel, **kwargs: Any) -> None:
+    def __init__(self, quiz: dict | str | QuizModel, practice: bool = False, **kwargs: Any) -> None:
         self.model = quiz if isinstance(quiz, QuizModel) else QuizModel(quiz)
         self.last_result: AnswerResult | None = None
         self._build()
-        super().__init__(
-            children=[self._title, self._progress, self._prompt, self._choices_box, self._buttons, self._status, self._score],
-            **kwargs,
-        )
+        children = [self._title, self._progress, self._prompt, self._choices_box, self._buttons, self._status, self._score]
+        if practice:
+            self._build_practice()
+            children.append(self._practice_row)
+        super().__init__(children=children, **kwargs)
         self.add_class("ttt-quiz")
         self._wire()
         self._show_question()
@@ -56,6 +60,20 @@ class Quiz(widgets.VBox):
         self._buttons = widgets.HBox([self._submit_btn, self._next_btn, self._retry_btn])
         self._status = widgets.HTML()
         self._score = widgets.Label()
+
+    def _build_practice(self) -> None:
+        self._practice_btn = widgets.Button(description="Practise due questions", tooltip="Start today's practice round")
+        self._next_day_btn = widgets.Button(description="Next practice day", tooltip="Jump to the next day with questions due")
+        self._boxes = widgets.Label()
+        self._practice_row = widgets.HBox([self._practice_btn, self._next_day_btn, self._boxes])
+        self._practice_btn.on_click(lambda _: self.practise())
+        self._next_day_btn.on_click(lambda _: self.next_practice_day())
+
+    def _show_boxes(self) -> None:
+        s = self.model.scheduler
+        if s is not None and hasattr(self, "_boxes"):
+            self._boxes.value = f"Day {self.model.day}. Questions per box: " + ", ".join(
+                f"box {i + 1}: {n}" for i, n in enumerate(s.counts()))
 
     def _wire(self) -> None:
         self._submit_btn.on_click(lambda _: self.submit())
@@ -78,6 +96,8 @@ class Quiz(widgets.VBox):
             status(self._status, f"You answered {m.score} of {m.total} correctly.{tail}", "ok" if not m.missed else "info")
             return
         self._progress.value = f"Question {m.position + 1} of {len(m.order)}" + (f" (retry round {m.round - 1})" if m.round > 1 else "")
+        if m.practising:
+            self._progress.value += f" (practice day {m.day})"
         self._prompt.value = f"<p style='font-size:1.05em'>{esc(q['prompt'])}</p>"
         if q["type"] == "single":
             self._radio.options = m.options()
@@ -95,6 +115,7 @@ class Quiz(widgets.VBox):
     def _update_score(self) -> None:
         m = self.model
         self._score.value = f"Score: {m.score} of {m.total}" + (f" (attempts: {m.attempts})" if m.attempts else "")
+        self._show_boxes()
 
     # -- public surface ----------------------------------------------------------------------------------------
     @property
@@ -143,6 +164,24 @@ class Quiz(widgets.VBox):
         n = self.model.retry_missed()
         self._show_question()
         return n
+
+    @guarded()
+    def practise(self, day: int | None = None) -> int:
+        """Start a practice round of the questions due on ``day`` (default: the current practice day)."""
+        n = self.model.start_practice(day)
+        self._show_question()
+        self._show_boxes()
+        if n == 0:
+            status(self._status, f"Nothing is due on day {self.model.day}: use 'Next practice day'.", "info")
+        return n
+
+    @guarded()
+    def next_practice_day(self) -> int:
+        """Jump to the next day with questions due and start its round; returns the day."""
+        day = self.model.next_practice_day()
+        self._show_question()
+        self._show_boxes()
+        return day
 
     def reset(self) -> None:
         self.model.reset()

@@ -1,0 +1,251 @@
+"""Evaluation widgets: the EvaluationPlanner (Kirkpatrick's four levels) and the EvaluationReport (results from CSV)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import ipywidgets as widgets
+
+from ..models.evaluation import CSV_COLUMNS, LEVEL_NAMES, LEVELS, EvaluationPlan, EvaluationResults
+from ..plots import HATCHES, PALETTE, figure_html, new_figure
+from ._common import esc, guarded, message_html, status
+
+__all__ = ["EvaluationPlanner", "EvaluationReport"]
+
+_MAX_UPLOAD = 5_000_000
+
+
+class EvaluationPlanner(widgets.VBox):
+    """Plan what to measure at each of Kirkpatrick's four levels, and see the gaps.
+
+    Parameters
+    ----------
+    plan : EvaluationPlan, str or None
+        A plan, the name of a packaged plan (``content/evaluation-plans/``), or None for an empty plan.
+
+    Examples
+    --------
+    >>> p = EvaluationPlanner()
+    >>> p.add_objective("Give feedback on a micro-teach")
+    >>> p.add_measure("learning", "observed feedback", "checklist", "day 3", ["Give feedback on a micro-teach"])
+    >>> len(p.model.check())
+    4
+    """
+
+    def __init__(self, plan: EvaluationPlan | str | None = None, **kwargs: Any) -> None:
+        if isinstance(plan, str):
+            plan = EvaluationPlan.from_content(plan)
+        self.model = plan or EvaluationPlan()
+        self._build()
+        super().__init__(children=[self._title, self._obj_row, self._form, self._table, self._check, self._status], **kwargs)
+        self.add_class("ttt-evaluation-planner")
+        self._wire()
+        self._show()
+
+    def _build(self) -> None:
+        lay = widgets.Layout(width="420px")
+        self._title = widgets.HTML("<h3 style='margin:4px 0'>Evaluation plan (Kirkpatrick's four levels)</h3>")
+        self._objective = widgets.Text(description="Objective", placeholder="e.g. Use retrieval practice in every session", layout=lay)
+        self._obj_btn = widgets.Button(description="Add objective")
+        self._obj_row = widgets.HBox([self._objective, self._obj_btn])
+        self._level = widgets.Dropdown(options=[(f"{n}. {lv}", lv) for n, lv in LEVEL_NAMES.items()], value="learning", description="Level")
+        self._measure = widgets.Text(description="Measure", layout=lay)
+        self._instrument = widgets.Text(description="Instrument", layout=lay)
+        self._when = widgets.Text(description="When", layout=lay)
+        self._objs = widgets.SelectMultiple(options=[], description="Objectives", layout=widgets.Layout(width="420px", height="80px"))
+        self._add_btn = widgets.Button(description="Add measure", button_style="primary")
+        self._remove = widgets.Dropdown(options=[], description="Remove")
+        self._remove_btn = widgets.Button(description="Remove measure")
+        self._form = widgets.VBox([self._level, self._measure, self._instrument, self._when, self._objs,
+                                   widgets.HBox([self._add_btn]), widgets.HBox([self._remove, self._remove_btn])])
+        self._table = widgets.HTML()
+        self._check = widgets.HTML()
+        self._status = widgets.HTML()
+
+    def _wire(self) -> None:
+        self._obj_btn.on_click(lambda _: self.add_objective(self._objective.value))
+        self._add_btn.on_click(lambda _: self.add_measure(self._level.value, self._measure.value, self._instrument.value,
+                                                          self._when.value, list(self._objs.value)))
+        self._remove_btn.on_click(lambda _: self.remove_measure(self._remove.value))
+
+    def _show(self) -> None:
+        m = self.model
+        self._objs.options = list(m.objectives)
+        self._remove.options = [(f"{i + 1}. {x.measure}"[:60], i) for i, x in enumerate(m.measures)]
+        rows = []
+        for n, lv in LEVEL_NAMES.items():
+            ms = [x for x in m.measures if x.level == lv]
+            if not ms:
+                rows.append(f"<tr><td><b>{n}. {lv}</b></td><td colspan='4'><i>nothing planned</i></td></tr>")
+            for x in ms:
+                rows.append(f"<tr><td><b>{n}. {lv}</b></td><td>{esc(x.measure)}</td><td>{esc(x.instrument)}</td>"
+                            f"<td>{esc(x.when)}</td><td>{esc('; '.join(x.objectives))}</td></tr>")
+        head = "<tr><th>Level</th><th>Measure</th><th>Instrument</th><th>When</th><th>Objectives</th></tr>"
+        cov = m.coverage()
+        grid = "".join(
+            f"<tr><td>{esc(o)}</td>" + "".join(f"<td style='text-align:center'>{'yes' if c[lv] else '&mdash;'}</td>" for lv in LEVELS) + "</tr>"
+            for o, c in cov.items())
+        self._table.value = (
+            "<table style='border-collapse:collapse' border='1' cellpadding='4'>" + head + "".join(rows) + "</table>"
+            + ("<p><b>Objectives measured at each level</b></p><table border='1' cellpadding='4' style='border-collapse:collapse'>"
+               "<tr><th>Objective</th>" + "".join(f"<th>{lv}</th>" for lv in LEVELS) + "</tr>" + grid + "</table>" if cov else "")
+        )
+        problems = m.check()
+        self._check.value = (message_html("Every objective is measured at levels 2 and 3, and every level has a measure.", "ok", "Complete.")
+                             if not problems else "".join(message_html(p, "warn") for p in problems))
+
+    @guarded()
+    def add_objective(self, objective: str) -> None:
+        self.model.add_objective(objective)
+        self._objective.value = ""
+        self._status.value = ""
+        self._show()
+
+    @guarded()
+    def add_measure(self, level: str, measure: str, instrument: str, when: str, objectives: Iterable[str] = ()) -> None:
+        self.model.add(level, measure, instrument, when, objectives)
+        self._measure.value = self._instrument.value = self._when.value = ""
+        self._status.value = ""
+        self._show()
+
+    @guarded()
+    def remove_measure(self, index: int | None) -> None:
+        if index is None:
+            raise ValueError("there is no measure to remove")
+        self.model.remove(index)
+        self._show()
+
+
+class EvaluationReport(widgets.VBox):
+    """Results at the four levels from a CSV file: Likert distributions, pre/post gains with confidence intervals.
+
+    The CSV format is documented in :mod:`ttt_widgets.models.evaluation` (columns
+    ``participant,level,measure,phase,value``). A bad file gets a message naming its row and column, and the
+    results already shown stay.
+
+    Parameters
+    ----------
+    source : str, Path, EvaluationResults or None
+        A CSV path, parsed results, or None for the packaged sample data set.
+    confidence : float
+        0.90, 0.95 or 0.99.
+
+    Examples
+    --------
+    >>> r = EvaluationReport()
+    >>> r.model.gain("knowledge test (0-100)").n
+    24
+    """
+
+    def __init__(self, source: str | Path | EvaluationResults | None = None, confidence: float = 0.95, **kwargs: Any) -> None:
+        self.model = source if isinstance(source, EvaluationResults) else (
+            EvaluationResults.sample() if source is None else EvaluationResults.from_csv(source))
+        self._build(confidence)
+        super().__init__(children=[self._title, self._load_row, self._format, self._source, self._plot, self._summary,
+                                   self._status], **kwargs)
+        self.add_class("ttt-evaluation-report")
+        self._wire()
+        self.redraw()
+
+    def _build(self, confidence: float) -> None:
+        self._title = widgets.HTML("<h3 style='margin:4px 0'>Evaluation results</h3>")
+        self._path = widgets.Text(placeholder="path/to/results.csv", description="CSV file", layout=widgets.Layout(width="360px"))
+        self._load_btn = widgets.Button(description="Load")
+        self._upload = widgets.FileUpload(accept=".csv", multiple=False, description="Upload CSV")
+        self._confidence = widgets.Dropdown(options=[("90%", 0.90), ("95%", 0.95), ("99%", 0.99)], value=confidence,
+                                            description="Confidence")
+        self._load_row = widgets.HBox([self._path, self._load_btn, self._upload, self._confidence],
+                                      layout=widgets.Layout(flex_flow="row wrap"))
+        self._format = widgets.HTML(f"<small>Columns: <code>{','.join(CSV_COLUMNS)}</code>; level is reaction, learning, "
+                                    "behaviour or results (or 1-4); phase is pre, post or empty; reaction values are "
+                                    "ratings 1-5.</small>")
+        self._source = widgets.Label()
+        self._plot = widgets.HTML()
+        self._summary = widgets.HTML()
+        self._status = widgets.HTML()
+
+    def _wire(self) -> None:
+        self._load_btn.on_click(lambda _: self.load(self._path.value))
+        self._upload.observe(self._on_upload, names="value")
+        self._confidence.observe(lambda _: self.redraw(), names="value")
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if files:
+            f = files[0]
+            self.load_text(bytes(f["content"]), source=f.get("name", "upload.csv"))
+
+    @guarded()
+    def load(self, path: str | Path) -> None:
+        """Read results from a CSV file; a bad file gets a message and the current results stay."""
+        if not str(path).strip():
+            raise ValueError("type the path of a CSV file first")
+        self.model = EvaluationResults.from_csv(str(path).strip())
+        status(self._status, f"Read {len(self.model.rows)} rows from {self.model.source}.", "ok")
+        self.redraw()
+
+    @guarded()
+    def load_text(self, text: str | bytes, source: str = "upload.csv") -> None:
+        """Read results from CSV text or bytes (e.g. an upload)."""
+        if len(text) > _MAX_UPLOAD:
+            raise ValueError("the file is larger than 5 MB")
+        self.model = EvaluationResults.from_text(text, source=source)
+        status(self._status, f"Read {len(self.model.rows)} rows from {self.model.source}.", "ok")
+        self.redraw()
+
+    def redraw(self) -> None:
+        m = self.model
+        conf = self._confidence.value
+        self._source.value = f"Data: {m.source} ({len(m.rows)} rows; levels: {', '.join(m.levels_present())})"
+        reactions = m.measures("reaction")
+        gains = m.gains(conf)
+        panels = (1 if reactions else 0) + (1 if gains else 0)
+        alt_parts = []
+        if panels:
+            fig, axes = new_figure(6.4, 2.2 * panels + 0.6, nrows=panels, ncols=1)
+            axes = [axes] if panels == 1 else list(axes)
+            i = 0
+            if reactions:
+                ax = axes[i]
+                i += 1
+                labels = [r if len(r) <= 32 else r[:31] + "…" for r in reactions]
+                left = [0.0] * len(reactions)
+                for k in range(1, 6):
+                    vals = []
+                    for r in reactions:
+                        c = m.likert(r)
+                        vals.append(100 * c[k] / max(1, sum(c.values())))
+                    ax.barh(labels, vals, left=left, color=PALETTE[k - 1], hatch=HATCHES[k - 1], edgecolor="white",
+                            label=str(k))
+                    left = [a + b for a, b in zip(left, vals)]
+                ax.invert_yaxis()
+                ax.set_xlim(0, 100)
+                ax.set_xlabel("% of answers (1 = strongly disagree, 5 = strongly agree)")
+                ax.set_title("Level 1: reaction", fontsize=10, loc="left")
+                ax.legend(ncols=5, fontsize=7, loc="lower right", title=None)
+                alt_parts.append("reaction ratings per item")
+            if gains:
+                ax = axes[i]
+                labels = [g.measure if len(g.measure) <= 32 else g.measure[:31] + "…" for g in gains]
+                ys = list(range(len(gains)))
+                means = [g.mean for g in gains]
+                errs = [[g.mean - g.low for g in gains], [g.high - g.mean for g in gains]]
+                ax.errorbar(means, ys, xerr=errs, fmt="o", color=PALETTE[0], capsize=4, label=f"mean gain, {conf:.0%} CI")
+                ax.axvline(0, color="#555", linewidth=1)
+                ax.set_yticks(ys, labels)
+                ax.invert_yaxis()
+                ax.set_xlabel("gain (post - pre), in the measure's own points")
+                ax.set_title("Levels 2-3: pre/post gains", fontsize=10, loc="left")
+                ax.legend(fontsize=7, loc="lower right")
+                alt_parts.append("; ".join(g.describe() for g in gains))
+            self._plot.value = figure_html(fig, "Evaluation results: " + "; ".join(alt_parts))
+        else:
+            self._plot.value = ""
+        summary = m.summary(conf)
+        html = []
+        for n, lv in LEVEL_NAMES.items():
+            lines = summary[lv]
+            html.append(f"<p><b>Level {n}: {lv}</b></p><ul>" + (
+                "".join(f"<li>{esc(x)}</li>" for x in lines) if lines else "<li><i>no data</i></li>") + "</ul>")
+        self._summary.value = "".join(html)
