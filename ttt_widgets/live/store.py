@@ -595,11 +595,11 @@ class ResponseStore:
             found = conn.execute(sa.select(asks_t.c.id).where(asks_t.c.id == ask_id, asks_t.c.session_id == sid)).first()
             if found is None:
                 raise ValueError(f"there is no question {ask_id} in this session's queue")
-            done = conn.execute(_insert(conn)(votes_t).values(ask_id=ask_id, participant=participant)
-                                .on_conflict_do_nothing())
-            if done.rowcount:
+            added = conn.execute(_insert(conn)(votes_t).values(ask_id=ask_id, participant=participant)
+                                 .on_conflict_do_nothing().returning(votes_t.c.ask_id)).first() is not None
+            if added:
                 self._bump(conn, sid)
-            return bool(done.rowcount)
+            return added
         return self._run(work, write=True)
 
     def queue(self, session: str, participant: str | None = None, include_hidden: bool = False) -> list[dict]:
