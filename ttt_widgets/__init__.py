@@ -40,21 +40,6 @@ _EXPORTS: dict[str, str] = {
     "MCQWorkshop": ".views.mcq",
     "FeedbackRubric": ".models.feedback",
     "PeerFeedback": ".views.feedback",
-    "analyze_objective": ".models.objectives",
-    "ObjectiveAnalysis": ".models.objectives",
-    "ObjectiveDraft": ".models.objectives",
-    "ObjectiveBuilder": ".views.objectives",
-    "classify_question": ".models.questions",
-    "QuestionAnalysis": ".models.questions",
-    "QuestionPractice": ".models.questions",
-    "QuestionCoach": ".views.questions",
-    "LessonPlan": ".models.lesson",
-    "Segment": ".models.lesson",
-    "LessonPlanner": ".views.lesson",
-    "MCQItem": ".models.mcq",
-    "MCQWorkshop": ".views.mcq",
-    "FeedbackRubric": ".models.feedback",
-    "PeerFeedback": ".views.feedback",
     # [C] simulators and facilitation tools
     "fit_forgetting_curve": ".models.memory",
     "FittedCurve": ".models.memory",
@@ -153,13 +138,3 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .views.memory import ForgettingCurve
     from .views.participation import ParticipationTracker
     from .views.timer import ActivityTimer
-    from .models.objectives import ObjectiveAnalysis, ObjectiveDraft, analyze_objective
-    from .models.questions import QuestionAnalysis, QuestionPractice, classify_question
-    from .models.lesson import LessonPlan, Segment
-    from .models.mcq import MCQItem
-    from .models.feedback import FeedbackRubric
-    from .views.objectives import ObjectiveBuilder
-    from .views.questions import QuestionCoach
-    from .views.lesson import LessonPlanner
-    from .views.mcq import MCQWorkshop
-    from .views.feedback import PeerFeedback
