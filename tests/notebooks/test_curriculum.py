@@ -277,6 +277,18 @@ def curriculum_table() -> list[dict]:
     return rows
 
 
+def test_facilitator_guide_covers_every_module():
+    guide = (helpers.NOTEBOOKS / "facilitator-guide.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### ", guide, flags=re.M)[1:]
+    by_number = {s[:2]: s for s in sections}
+    assert sorted(by_number) == [p.name[:2] for p in MODULES]
+    for number, text in by_number.items():
+        head = text.splitlines()[0]
+        assert re.search(r"\(\d+ minutes", head), f"module {number}: no timing"
+        for part in ("**Project:**", "**Live:**", "**Difficulties:**"):
+            assert part in text, f"module {number}: no {part}"
+
+
 def test_curriculum_table_covers_every_module():
     rows = curriculum_table()
     assert [r["module"] for r in rows] == IDS
