@@ -247,7 +247,7 @@ class WordWallBoard(_Panel):
             chips.append(text_html(t["text"], "span", f"display:inline-block;margin:4px 8px;padding:2px 8px;"
                                    f"border-radius:4px;background:#e8f1fb;font-size:{size}em"))
         self._wall.value = ("<div class='ttt-wordwall'>" + "".join(chips) + "</div>") if chips else \
-            "<div><em>No answers yet.</em></div>"
+            "<div class='ttt-wordwall'><em>No answers yet.</em></div>"
         rows = []
         for t in texts:
             btn = widgets.Button(description="Unhide" if t["hidden"] else "Hide", layout=widgets.Layout(width="80px"),
