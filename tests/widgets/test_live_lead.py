@@ -132,3 +132,18 @@ def test_a_panel_on_an_unreachable_store_shows_a_message(data_dir):
     store = ResponseStore(f"postgresql+psycopg://nobody@127.0.0.1:{helpers.free_port()}/none", timeout=1)
     panel = QuestionBoard("ABCDEF", store=store)
     assert "cannot be reached" in panel._status.value and panel.items == []
+
+
+def test_names_are_hidden_until_the_lead_turns_them_on_and_export_follows(db, tmp_path):
+    store, _ = db
+    dash = LiveDashboard(title="Names", store=store, questions=[("Word", "words", None)])
+    store.submit(dash.code, "Word", "anna", "clear")
+    dash.refresh()
+    moderation = "".join(row.children[1].value for row in dash.panels["Word"]._moderation.children)
+    assert "anna" not in moderation and "clear" in moderation
+    assert "anna" not in open(dash.export_csv(tmp_path / "anon.csv"), encoding="utf-8").read()
+    dash._names.value = True  # as the lead ticks the box
+    moderation = "".join(row.children[1].value for row in dash.panels["Word"]._moderation.children)
+    assert "anna: clear" in moderation
+    assert "anna" in open(dash.export_csv(tmp_path / "named.csv"), encoding="utf-8").read()
+    dash.close()

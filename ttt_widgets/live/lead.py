@@ -231,7 +231,11 @@ class WordWallBoard(_Panel):
         return [self._title, self._wall, self._moderate]
 
     def _fetch(self) -> list[dict]:
-        return self.store.summary(self.session, self.question)["texts"]
+        texts = self.store.summary(self.session, self.question)["texts"]
+        if self.store.session_info(self.session)["show_names"]:  # the lead turned names on: moderation shows them
+            names = {r["id"]: r["participant"] for r in self.store.responses(self.session, self.question)}
+            texts = [{**t, "name": names.get(t["id"], "")} for t in texts]
+        return texts
 
     def _apply(self, texts: list[dict]) -> None:
         if texts == self.texts and self._wall.value:
@@ -253,7 +257,8 @@ class WordWallBoard(_Panel):
             btn = widgets.Button(description="Unhide" if t["hidden"] else "Hide", layout=widgets.Layout(width="80px"),
                                  tooltip="Show this answer again" if t["hidden"] else "Hide this answer from the wall")
             btn.on_click(lambda _, i=t["id"], h=t["hidden"]: self.unhide(i) if h else self.hide(i))
-            rows.append(widgets.HBox([btn, widgets.HTML(text_html(t["text"], "span", "color:#888" if t["hidden"] else ""))]))
+            shown = f"{t['name']}: {t['text']}" if t.get("name") else t["text"]
+            rows.append(widgets.HBox([btn, widgets.HTML(text_html(shown, "span", "color:#888" if t["hidden"] else ""))]))
         self._moderation.children = rows
 
     def hide(self, answer_id: int) -> None:
@@ -442,8 +447,10 @@ class LiveDashboard(widgets.VBox):
         self.title = info["title"]
         self.panels: dict[str, _Panel] = {}
         self._build()
-        super().__init__(children=[self._header, self._grid], **kwargs)
+        super().__init__(children=[self._header, self._grid, self._controls, self._message], **kwargs)
         self.add_class("ttt-live-dashboard")
+        self._names.observe(lambda change: self.set_show_names(change["new"]), names="value")
+        self._export_btn.on_click(lambda _: self.export_csv())
         self._poller = _Poller(self.store, self.code, self._all_panels, self, interval)
         self._sync_panels()
         self._poller.start()
@@ -460,6 +467,12 @@ class LiveDashboard(widgets.VBox):
             "<div>Join with <code>ttt_widgets.live.join(\"" + esc(self.code) + "\")</code></div>"
             f"<div class='ttt-join-code' aria-label='join code' style='font-size:4em;font-weight:800;letter-spacing:0.15em;"
             f"font-family:monospace'>{esc(self.code)}</div></div>")
+        self._names = widgets.Checkbox(value=bool(self.store.session_info(self.code)["show_names"]), indent=False,
+                                       description="Show names (moderation list and export)")
+        self._export_btn = widgets.Button(description="Export CSV", icon="download",
+                                          tooltip="Save every answer of this session to a CSV file")
+        self._message = widgets.HTML()
+        self._controls = widgets.HBox([self._names, self._export_btn])
         self.status = StatusBoard(self.code, store=self.store, autorefresh=False)
         self.queue = QuestionBoard(self.code, store=self.store, autorefresh=False)
         self._grid = widgets.VBox([widgets.HBox([self.status, self.queue])])
@@ -482,6 +495,34 @@ class LiveDashboard(widgets.VBox):
             added = True
         if added:
             self._grid.children = [self._grid.children[0], *self.panels.values()]
+
+    def set_show_names(self, show: bool) -> None:
+        """Let the lead see who wrote what (moderation list and CSV export); off by default."""
+        try:
+            self.store.set_show_names(self.code, show)
+        except Exception as exc:  # noqa: BLE001 - a widget callback must not raise into the page
+            self._message.value = message_html(f"Could not change the setting ({exc}).", "error")
+            return
+        if self._names.value != bool(show):
+            self._names.value = bool(show)
+        self._message.value = message_html("Names are shown to you." if show else "Answers are anonymous.", "info")
+        self.refresh()
+
+    def export_csv(self, path=None):
+        """Save the session's answers to a CSV file (default: ``exports/<code>.csv`` in the data directory)."""
+        from pathlib import Path
+
+        from ..config import data_dir
+
+        target = Path(path) if path else data_dir() / "exports" / f"{self.code}.csv"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            written = self.store.export_csv(self.code, target)
+        except Exception as exc:  # noqa: BLE001
+            self._message.value = message_html(f"The export failed ({exc}).", "error")
+            return None
+        self._message.value = message_html(f"Saved {written}", "ok", "Exported.")
+        return written
 
     def refresh(self) -> None:
         """Re-read everything now."""
