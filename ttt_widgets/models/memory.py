@@ -31,7 +31,11 @@ from typing import Any, Sequence
 
 from traitlets import Float, HasTraits, Int, List, TraitError, validate
 
-__all__ = ["FittedCurve", "fit_forgetting_curve", "SpacingModel", "MODELS", "ebbinghaus_data"]
+__all__ = ["FittedCurve", "fit_forgetting_curve", "SpacingModel", "SpacingError", "MODELS", "ebbinghaus_data"]
+
+
+class SpacingError(TraitError, ValueError):
+    """A setting of the spacing model out of range (a TraitError that views show as a message)."""
 
 #: the retention models that can be fitted: name -> formula (t in hours, retention in percent)
 MODELS = {
@@ -244,37 +248,37 @@ class SpacingModel(HasTraits):
     def _check_reviews(self, proposal):
         days = [float(d) for d in proposal["value"]]
         if any(d <= 0 or not math.isfinite(d) for d in days):
-            raise TraitError("review days must be numbers above 0")
+            raise SpacingError("review days must be numbers above 0")
         if len(days) > 20:
-            raise TraitError("at most 20 reviews")
+            raise SpacingError("at most 20 reviews")
         return sorted(days)
 
     @validate("stability")
     def _check_stability(self, proposal):
         v = proposal["value"]
         if not (0 < v <= 365):
-            raise TraitError(f"initial stability must be between 0 and 365 days, got {v}")
+            raise SpacingError(f"initial stability must be between 0 and 365 days, got {v}")
         return v
 
     @validate("gain")
     def _check_gain(self, proposal):
         v = proposal["value"]
         if not (0 <= v <= 50):
-            raise TraitError(f"gain must be between 0 and 50, got {v}")
+            raise SpacingError(f"gain must be between 0 and 50, got {v}")
         return v
 
     @validate("min_boost")
     def _check_min_boost(self, proposal):
         v = proposal["value"]
         if not (0 <= v <= 5):
-            raise TraitError(f"minimum boost must be between 0 and 5, got {v}")
+            raise SpacingError(f"minimum boost must be between 0 and 5, got {v}")
         return v
 
     @validate("horizon")
     def _check_horizon(self, proposal):
         v = proposal["value"]
         if not (1 <= v <= 3650):
-            raise TraitError(f"horizon must be between 1 and 3650 days, got {v}")
+            raise SpacingError(f"horizon must be between 1 and 3650 days, got {v}")
         return v
 
     def review_days(self, spaced: bool = True) -> list[float]:

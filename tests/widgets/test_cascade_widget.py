@@ -1,0 +1,57 @@
+"""The CascadePlanner widget driven from Python."""
+
+from ttt_widgets import Cascade, CascadePlanner
+
+
+def test_builds_from_a_preset_with_its_target():
+    w = CascadePlanner("district-teachers")
+    assert w.model.master_trainers == 8 and w._w["levels"].value == 2
+    assert w._target.value == 10000 and w._deadline.value == 8
+    assert "10,080" in w._table.value
+    assert w._plot.value.startswith("<img") and "fidelity falls to 64%" in w._plot.value
+
+
+def test_sliders_change_the_plan_and_the_plot():
+    w = CascadePlanner(Cascade(master_trainers=2, levels=1, trainers_per_trainer=5, learners_per_trainer=10))
+    plot = w._plot.value
+    w._w["levels"].value = 3
+    assert w.model.levels == 3
+    assert w._preset.value == "(your own plan)"
+    r = w.model.result()
+    assert f"{r.total_learners:,}" in w._table.value and w._plot.value != plot
+    w._w["coaching"].value = True
+    assert w.model.coaching and f"{w.model.result().final_fidelity:.0%}" in w._table.value
+
+
+def test_solver_answer_in_words_and_use_the_plan():
+    w = CascadePlanner("district-teachers")
+    s = w.solve(20000, 8, 0.6)
+    assert s.feasible and s.plan.master_trainers == 16
+    assert "16 master trainer(s) are enough" in w._answer.value and not w._apply_btn.disabled
+    w._apply_btn.click()
+    assert w.model.master_trainers == 16 and w._w["master_trainers"].value == 16
+
+
+def test_solver_says_plainly_when_no_plan_can():
+    w = CascadePlanner("district-teachers")
+    w._target.value, w._deadline.value = 10000, 4  # two levels need 6 months
+    w._solve_btn.click()
+    assert w.solution is not None and not w.solution.feasible
+    assert "No plan can" in w._answer.value and "6 months" in w._answer.value
+    assert w._apply_btn.disabled
+
+
+def test_bad_values_give_a_message_and_keep_the_plan():
+    w = CascadePlanner()
+    before = w.model
+    assert w.set(master_trainers=0) is None
+    assert "master trainers must be between 1" in w._status.value
+    assert w.model == before and w._w["master_trainers"].value == before.master_trainers
+    assert w.set(levels="many") is None and w.model == before
+    assert w.solve(0, 12, 0.5) is None and "target learners" in w._status.value
+    assert w.load_preset("nowhere") is None and "no example" in w._status.value
+    assert w.apply_solution() is None and "run the solver first" in w._status.value
+
+
+def test_state_serialises():
+    assert "children" in CascadePlanner().get_state()

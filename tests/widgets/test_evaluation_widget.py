@@ -1,0 +1,81 @@
+"""The EvaluationPlanner and EvaluationReport widgets driven from Python."""
+
+from datetime import datetime, timezone
+
+from ttt_widgets import EvaluationPlanner, EvaluationReport
+from ttt_widgets.models.evaluation import CSV_COLUMNS
+
+HEADER = ",".join(CSV_COLUMNS) + "\n"
+
+
+def test_planner_shows_the_packaged_plan_as_complete():
+    p = EvaluationPlanner("train-the-trainer")
+    assert "Complete." in p._check.value
+    assert "peer observation checklist" in p._table.value
+    assert len(p._remove.options) == len(p.model.measures)
+
+
+def test_planner_form_adds_objectives_and_measures():
+    p = EvaluationPlanner()
+    assert "no programme objectives" in p._check.value
+    p._objective.value = "Give feedback"
+    p._obj_btn.click()
+    assert p.model.objectives == ["Give feedback"] and p._objs.options == ("Give feedback",)
+    p._level.value = "behaviour"
+    p._measure.value, p._instrument.value, p._when.value = "feedback observed", "checklist", "3 months"
+    p._objs.value = ("Give feedback",)
+    p._add_btn.click()
+    assert len(p.model.measures) == 1 and p._measure.value == ""
+    assert "not measured at level 2" in p._check.value
+    p._remove.value = 0
+    p._remove_btn.click()
+    assert p.model.measures == []
+
+
+def test_planner_bad_input_and_escaping():
+    p = EvaluationPlanner()
+    p.add_objective("")
+    assert "objective is empty" in p._status.value
+    p.add_objective("Plan <b>well</b>")
+    p.add_measure("learning", "<script>alert(1)</script>", "rubric", "day 2", ["Plan <b>well</b>"])
+    assert "<script>" not in p._table.value and "&lt;script&gt;" in p._table.value
+    assert "<b>well</b>" not in p._table.value and "<b>well</b>" not in p._check.value
+    p.add_measure("learning", "<script>alert(1)</script>", "rubric", "day 2")
+    assert "already planned" in p._status.value and len(p.model.measures) == 1
+    p.remove_measure(None)
+    assert "no measure to remove" in p._status.value
+
+
+def test_report_shows_the_sample_with_charts_and_intervals():
+    r = EvaluationReport()
+    assert "evaluation-sample.csv" in r._source.value
+    assert r._plot.value.startswith("<img") and "mean gain" in r._plot.value
+    assert "Level 1: reaction" in r._summary.value and "95% CI" in r._summary.value
+    r._confidence.value = 0.99
+    assert "99% CI" in r._summary.value and "95% CI" not in r._summary.value
+
+
+def test_report_bad_file_names_row_and_column_and_keeps_the_data(tmp_path):
+    r = EvaluationReport()
+    rows = len(r.model.rows)
+    bad = tmp_path / "results.csv"
+    bad.write_text(HEADER + "A,learning,test,pre,50\nB,learning,test,pre,n/a\n", encoding="utf-8")
+    r._path.value = str(bad)
+    r._load_btn.click()
+    assert "row 3, column &#x27;value&#x27;" in r._status.value and "n/a" in r._status.value
+    assert len(r.model.rows) == rows
+    r.load("")
+    assert "path of a CSV file" in r._status.value
+
+
+def test_report_loads_a_good_file_and_an_upload(tmp_path):
+    good = tmp_path / "cohort.csv"
+    good.write_text(HEADER + "A,1,useful,,5\nB,1,useful,,3\n", encoding="utf-8")
+    r = EvaluationReport(good)
+    assert r.model.likert("useful")[5] == 1 and "no data" in r._summary.value
+    r.load_text(HEADER.encode() + b"A,learning,quiz,pre,1\nA,learning,quiz,post,3\nB,learning,quiz,pre,2\nB,learning,quiz,post,3\n",
+                source="up.csv")
+    assert "Read 4 rows from up.csv" in r._status.value and r.model.gain("quiz").mean == 1.5
+    r._upload.value = ({"name": "x.csv", "type": "text/csv", "size": 10, "last_modified": datetime.now(timezone.utc),
+                        "content": memoryview(HEADER.encode() + b"A,1,fun,,4\n")},)
+    assert r.model.source == "x.csv" and r.model.likert("fun")[4] == 1

@@ -1,0 +1,61 @@
+"""The ForgettingCurve widget driven from Python."""
+
+import pytest
+
+from ttt_widgets import ForgettingCurve
+
+
+def test_builds_with_a_plot_and_a_summary():
+    w = ForgettingCurve()
+    assert w.model.reviews == [1.0, 3.0, 7.0, 21.0]
+    assert [s.value for s in w._review] == [1, 3, 7, 21]
+    assert w._plot.value.startswith("<img") and "alt=" in w._plot.value
+    assert "On day 30" in w._summary.value
+    assert "ttt-forgetting-curve" in w._dom_classes
+
+
+def test_moving_a_slider_updates_the_model_and_the_plot():
+    w = ForgettingCurve()
+    before = w._plot.value
+    w._review[3].value = 0  # drop the last review
+    assert w.model.reviews == [1.0, 3.0, 7.0]
+    assert w._preset.value.startswith("Custom")
+    assert w._plot.value != before
+    ret = w.retention()
+    assert f"{ret['spaced']:.0%}" in w._summary.value
+
+
+def test_presets_set_the_sliders():
+    w = ForgettingCurve()
+    name = "7-14-21-28 days (equal)"
+    w._preset.value = name
+    assert w.model.reviews == [7.0, 14.0, 21.0, 28.0]
+    assert [s.value for s in w._review] == [7, 14, 21, 28]
+    w2 = ForgettingCurve(preset="Next day only")
+    assert w2.model.reviews == [1.0] and [s.value for s in w2._review] == [1, 0, 0, 0]
+
+
+def test_parameter_sliders_change_the_curve():
+    w = ForgettingCurve(reviews=[2, 5])
+    low = w.retention()["spaced"]
+    w._stability.value = 4.0
+    assert w.model.stability == 4.0 and w.retention()["spaced"] > low
+    w._horizon.value = 60
+    assert "On day 60" in w._summary.value
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda w: w.set(stability=-1), "stability"),
+    (lambda w: w.set(gain=99), "gain"),
+    (lambda w: w.set(colour=1), "unknown setting"),
+    (lambda w: w.set_reviews([1, 2, 3, 4, 5]), "at most 4"),
+    (lambda w: w.set_reviews([-3]), "above 0"),
+    (lambda w: w.use_preset("no such"), "no schedule"),
+])
+def test_bad_input_gives_a_message_and_keeps_the_state(call, message):
+    w = ForgettingCurve(reviews=[1, 3])
+    state = (list(w.model.reviews), w.model.stability, w.model.gain)
+    assert call(w) is None  # no exception escapes
+    assert message in w._status.value and "Please check" in w._status.value
+    assert (list(w.model.reviews), w.model.stability, w.model.gain) == state
+    assert w._stability.value == state[1]
