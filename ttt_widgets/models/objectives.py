@@ -459,7 +459,9 @@ class ObjectiveDraft(HasTraits):
         """Analyse the assembled objective (ValueError if there is nothing to analyse yet)."""
         for name in ("audience", "behaviour", "condition", "degree"):
             clean_text(getattr(self, name), name, required=False)
-        clean_text(self.behaviour, "behaviour")
+        behaviour = clean_text(self.behaviour, "behaviour")
+        if not any(ch.isalpha() for ch in behaviour):
+            raise ValueError("The behaviour has no words: start it with an action verb, e.g. list, explain or design.")
         return analyze_objective(self.text)
 
     def keep(self) -> ObjectiveAnalysis:

@@ -67,6 +67,7 @@ class PeerFeedback(widgets.VBox):
             rows.append(widgets.HBox([dd, label]))
         self._scores_box = widgets.VBox(rows)
         self._comment_widgets: dict[str, widgets.Textarea] = {}
+        self._typed: dict[str, str] = {}
         self._comments_box = widgets.VBox()
         self._submit_btn = widgets.Button(description="Add my feedback", button_style="primary")
         self._remove_pick = widgets.Dropdown(options=[], description="Reviewer")
@@ -92,9 +93,10 @@ class PeerFeedback(widgets.VBox):
 
     def _show_comments(self) -> None:
         prompts = self.model.formats[self._format.value]["prompts"]
-        old = {k: w.value for k, w in self._comment_widgets.items()}  # keep what was typed when switching formats
+        # keep what was typed when switching formats (and back)
+        self._typed.update({k: w.value for k, w in self._comment_widgets.items()})
         self._comment_widgets = {
-            key: widgets.Textarea(value=old.get(key, ""), placeholder=prompt, description=key.replace("_", " "),
+            key: widgets.Textarea(value=self._typed.get(key, ""), placeholder=prompt, description=key.replace("_", " "),
                                   layout=widgets.Layout(width="95%", height="50px"))
             for key, prompt in prompts.items()
         }
@@ -163,6 +165,7 @@ class PeerFeedback(widgets.VBox):
             dd.value = None
         for w in self._comment_widgets.values():
             w.value = ""
+        self._typed = {}
         self._show_summary()
         status(self._status, f"Thank you, {review.reviewer}: {len(self.model.reviews)} review(s) so far.", "ok")
         return review

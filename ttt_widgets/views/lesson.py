@@ -28,9 +28,11 @@ def timeline_alt(plan: LessonPlan, start: Any = None) -> str:
         by_type[t.activity] = by_type.get(t.activity, 0) + t.minutes
     mix = ", ".join(f"{a} {m} min" for a, m in by_type.items())
     talk, _ = plan.longest_trainer_talk()
+    shown = "; ".join(f"{t.start_text} {t.title} ({t.activity}, {t.minutes} min)" for t in timed[:15])
+    more = f"; and {len(timed) - 15} more" if len(timed) > 15 else ""
     return (f"Timeline of {plan.title}: {len(timed)} segments from {timed[0].start_text} to {timed[-1].end_text} "
             f"({plan.total_minutes} of {plan.slot_minutes} min). Time by activity: {mix}. Longest trainer talk: "
-            f"{talk} min. Learners active {plan.learner_share:.0%} of teaching time.")
+            f"{talk} min. Learners active {plan.learner_share:.0%} of teaching time. Segments: {shown}{more}.")
 
 
 def _plain(text: str, limit: int = 38) -> str:
