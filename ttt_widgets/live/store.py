@@ -271,7 +271,7 @@ class ResponseStore:
     6
     """
 
-    def __init__(self, url: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, url: str | None = None, timeout: float = 10.0) -> None:
         self.url = sa.engine.make_url(url or default_url())
         self.timeout = timeout
         self._engine: sa.Engine | None = None
@@ -337,8 +337,12 @@ class ResponseStore:
             conn = conn.execution_options(ttt_write=True)
         return _Tx(conn)
 
-    def _run(self, fn, write: bool = False, attempts: int = 5):
-        """Run ``fn(conn)`` in one transaction; transient lock or connection errors are retried a few times."""
+    def _run(self, fn, write: bool = False, attempts: int = 3):
+        """Run ``fn(conn)`` in one transaction; transient lock or connection errors are retried a few times.
+
+        SQLite already waits up to ``timeout`` for a lock, so the worst case a caller waits is about
+        ``attempts * timeout``; widgets keep the answer and retry later rather than wait longer.
+        """
         self._ensure_schema()
         for attempt in range(attempts):
             try:
