@@ -13,6 +13,17 @@ from ._common import guarded, message_html, status
 __all__ = ["ParticipationTracker"]
 
 
+def _margins(fig, left: float, bottom: float, right: float = 0.97, top: float = 0.95, hspace: float = 0.0) -> None:
+    """Place the axes at fixed margins instead of running constrained layout at every redraw (much faster)."""
+    fig.set_layout_engine("none")
+    axes = fig.axes
+    n = len(axes)
+    gap = hspace * (top - bottom) / max(n, 1)
+    h = (top - bottom - gap * (n - 1)) / n
+    for i, ax in enumerate(axes):
+        ax.set_position([left, top - (i + 1) * h - i * gap, right - left, h])
+
+
 class ParticipationTracker(widgets.VBox):
     """For a facilitator: click a name each time someone contributes; see who is heard and who is not.
 
@@ -52,8 +63,9 @@ class ParticipationTracker(widgets.VBox):
         self._wire()
         if names is not None:
             self._names.value = names if isinstance(names, str) else "\n".join(names)
-            self.set_names(names)
-        self._show()
+            self.set_names(names)  # shows the log
+        else:
+            self._show()
 
     # -- build, wire, show ---------------------------------------------------------------------------------------
     def _build(self, threshold: float) -> None:
@@ -125,16 +137,27 @@ class ParticipationTracker(widgets.VBox):
         if m is None:
             return
         names = m.names
-        fig, ax = new_figure(6.4, max(1.6, 0.32 * len(names) + 0.9))
+        height = max(1.8, 0.2 * len(names) + 0.9)
+        fig, ax = new_figure(6.4, height)
+        _margins(fig, left=min(0.45, (max(map(len, names)) * 6.5 + 14) / (6.4 * 96)), bottom=0.55 / height,
+                 top=1 - 0.15 / height)
         left = [0] * len(names)
+        ys = list(range(len(names)))
         for i, kind in enumerate(KINDS):
             c = m.counts(kind)
             vals = [c[n] for n in names]
-            ax.barh(names, vals, left=left, color=PALETTE[i], hatch=HATCHES[i], edgecolor="white", label=kind)
+            drawn = [j for j in ys if vals[j]]  # only bars that have a length: far fewer patches to render
+            if drawn:
+                ax.barh(drawn, [vals[j] for j in drawn], left=[left[j] for j in drawn], color=PALETTE[i],
+                        hatch=HATCHES[i], edgecolor="white", label=kind)
             left = [a + b for a, b in zip(left, vals)]
-        ax.invert_yaxis()
+        ax.set_yticks(ys, names)
+        ax.set_ylim(len(names) - 0.5, -0.5)
+        if not any(left):
+            ax.set_xlim(0, 1)
         ax.set_xlabel("contributions")
-        ax.legend(loc="lower right", fontsize=8)
+        if any(left):
+            ax.legend(loc="lower right", fontsize=8)
         ax.xaxis.get_major_locator().set_params(integer=True)
         alt = "Contributions per participant: " + ", ".join(f"{n} {v}" for n, v in zip(names, left))
         self._plot.value = figure_html(fig, alt)
