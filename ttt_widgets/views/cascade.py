@@ -110,6 +110,7 @@ class CascadePlanner(widgets.VBox):
         for w in self._w.values():
             w.observe(self._on_control, names="value")
         self._preset.observe(self._on_preset, names="value")
+        self._min_fid.observe(lambda _: None if self._hold else self.redraw(), names="value")
         self._solve_btn.on_click(lambda _: self.solve())
         self._apply_btn.on_click(lambda _: self.apply_solution())
 
