@@ -93,3 +93,10 @@ def test_run_sheet_export_with_a_start_time():
     p._template.value = "gagne"
     p._load_btn.click()
     assert p.model.slot_minutes == 60 and p._slot.value == "60" and "Loaded the template" in p._status.value
+
+
+def test_emoji_and_other_scripts_in_titles_draw_without_warnings(recwarn):
+    p = LessonPlanner()
+    seg = p.add("Party \U0001F389 time \u2728 \u4e2d\u6587 \u03a9\u03bc\u03ad\u03b3\u03b1", 5, "discussion")
+    assert seg is not None and "Added" in p._status.value and "<img" in p._timeline.value
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]

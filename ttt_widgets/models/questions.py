@@ -67,6 +67,7 @@ class _Rules:
     yes_no: re.Pattern
     fact: re.Pattern
     tag: re.Pattern
+    tag_patterns: tuple
     levels: tuple  # (level, compiled regex), highest first
     rewrites: tuple  # (compiled regex, template)
 
@@ -82,14 +83,28 @@ def _rules() -> _Rules:
         yes_no=re.compile(r"^(?:" + "|".join(re.escape(x) for x in sorted(data["yes_no_starters"], key=len, reverse=True)) + r")(?![a-z'])"),
         fact=re.compile(r"^(?:" + "|".join(re.escape(x) for x in sorted(data["fact_starters"], key=len, reverse=True)) + r")(?![a-z'])"),
         tag=re.compile(r"[,;-]\s*(?:" + "|".join(re.escape(x) for x in sorted(data["tag_endings"], key=len, reverse=True)) + r")\s*$"),
-        levels=tuple((lv["id"], _phrase_regex(lv["cues"])) for lv in levels),
+        tag_patterns=tuple(re.compile(x) for x in data.get("tag_patterns", [])),
+        levels=tuple((lv["id"], _phrase_regex(lv["cues"]), tuple(re.compile(x) for x in lv.get("patterns", [])))
+                     for lv in levels),
         rewrites=tuple((re.compile(r["pattern"]), r["open"]) for r in data["rewrites"]),
     )
 
 
+_CONTRACTIONS = (
+    (re.compile(r"\b(what|that|it|there|who|where|how|here)'s\b"), r"\1 is"),
+    (re.compile(r"\b(i|you|we|they|he|she|who)'d\b"), r"\1 would"),
+    (re.compile(r"\b(you|we|they|who)'re\b"), r"\1 are"),
+    (re.compile(r"\b(i|you|we|they|who)'ve\b"), r"\1 have"),
+    (re.compile(r"\b(i|you|we|they|he|she|it|who)'ll\b"), r"\1 will"),
+)
+
+
 def _normalise(text: str) -> str:
+    """Lower case, markup removed, typographic quotes straightened, common contractions expanded."""
     plain = _TAG.sub(" ", text).replace("\u2019", "'").replace("\u2018", "'")
     plain = re.sub(r"\s+", " ", plain.lower()).strip()
+    for pattern, repl in _CONTRACTIONS:
+        plain = pattern.sub(repl, plain)
     return plain
 
 
@@ -146,7 +161,8 @@ def classify_question(text: str) -> QuestionAnalysis:
     core = rules.lead_in.sub("", core).strip()
 
     open_cue = rules.open_cue.search(core)
-    if rules.tag.search(core) and not core.startswith(("why", "how")):
+    tagged = rules.tag.search(core) or any(p.search(core) for p in rules.tag_patterns)
+    if tagged and not core.startswith(("why", "how")):
         kind, reason = "closed", "It ends with a tag ('..., right?') that asks only for agreement."
     elif rules.yes_no.match(core):
         if open_cue:
@@ -161,8 +177,8 @@ def classify_question(text: str) -> QuestionAnalysis:
     else:
         kind, reason = "open", "It invites an explanation, a reason, an example or an idea, not one fixed answer."
     level = "remember"
-    for level_id, pattern in rules.levels:
-        if pattern.search(core):
+    for level_id, cues, patterns in rules.levels:
+        if cues.search(core) or any(p.search(core) for p in patterns):
             level = level_id
             break
     suggestion = _rewrite(core, rules) if kind == "closed" else None

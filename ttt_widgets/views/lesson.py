@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import ipywidgets as widgets
@@ -9,7 +10,7 @@ import ipywidgets as widgets
 from ..loader import list_content
 from ..models.lesson import ACTIVITIES, LessonPlan, Segment, gagne_events, parse_clock
 from ..plots import HATCHES, PALETTE, figure_html, new_figure
-from ._common import guarded, message_html, status
+from ._common import guarded, log, message_html, status
 
 __all__ = ["LessonPlanner", "timeline_figure", "timeline_alt"]
 
@@ -35,9 +36,20 @@ def timeline_alt(plan: LessonPlan, start: Any = None) -> str:
             f"{talk} min. Learners active {plan.learner_share:.0%} of teaching time. Segments: {shown}{more}.")
 
 
+@lru_cache(maxsize=1)
+def _charmap() -> frozenset:
+    """The characters the default matplotlib font can draw."""
+    from matplotlib import font_manager, ft2font
+
+    return frozenset(ft2font.FT2Font(font_manager.findfont(font_manager.FontProperties())).get_charmap())
+
+
 def _plain(text: str, limit: int = 38) -> str:
-    """Segment titles are trainee text: shorten them and keep matplotlib from reading '$' as mathematics."""
+    """Segment titles are trainee text: shorten them, replace characters the font cannot draw (emoji) with '?',
+    and keep matplotlib from reading '$' as mathematics."""
     text = text if len(text) <= limit else text[: limit - 1] + "\u2026"
+    chars = _charmap()
+    text = "".join(ch if ord(ch) in chars or ch.isspace() else "?" for ch in text)
     return text.replace("$", r"\$")
 
 
@@ -180,8 +192,13 @@ class LessonPlanner(widgets.VBox):
         if not self.model.segments:
             self._timeline.value = "<p><i>The timeline appears when the plan has a segment.</i></p>"
             return
-        fig = timeline_figure(self.model)
-        self._timeline.value = figure_html(fig, timeline_alt(self.model))
+        try:
+            fig = timeline_figure(self.model)
+            self._timeline.value = figure_html(fig, timeline_alt(self.model))
+        except Exception:  # noqa: BLE001 - a drawing problem must not undo or hide the edit that was made
+            log.exception("the lesson timeline could not be drawn")
+            self._timeline.value = message_html("The timeline could not be drawn; the plan itself is saved. "
+                                                + timeline_alt(self.model), "warn")
 
     def _selected(self, index: int | None) -> int:
         if index is None:
