@@ -181,3 +181,18 @@ def test_markdown_export_escapes_trainee_text():
     md = objectives_markdown(["List the <b>steps</b> | of *CPR*"])
     assert "\\<b\\>" in md and "\\|" in md and "\\*CPR\\*" in md
     assert md_escape("a\nb") == "a b"
+
+
+@pytest.mark.parametrize("text, verb", [
+    ("Design a plan that will reduce errors.", "design"),
+    ("List the steps you can take.", "list"),
+    ("Explain what learners should do next.", "explain"),
+])
+def test_a_modal_inside_the_behaviour_is_not_mistaken_for_an_audience(text, verb):
+    a = analyze_objective(text)
+    assert a.audience is None and a.verb == verb and a.measurable
+
+
+def test_a_modal_after_the_audience_is_the_one_used():
+    a = analyze_objective("Participants will list the steps that managers must follow.")
+    assert a.audience == "participants" and a.verb == "list"

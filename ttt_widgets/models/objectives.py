@@ -236,13 +236,15 @@ def _normalise(text: str) -> tuple[str, bool]:
 
 def _split_audience(text: str, lex: _Lexicon) -> tuple[str | None, str, str]:
     """Split ``text`` (preamble removed) into (audience, lead-in before it, behaviour text)."""
-    m = lex.modal.search(text)
-    if m is not None:
+    for m in lex.modal.finditer(text):
         before = text[:m.start()].strip(" ,")
         lead = ""
         if "," in before:  # "Given a case study, the trainee will ..."
             lead, before = (part.strip() for part in before.rsplit(",", 1))
-        if before and len(before.split()) <= 8 and not re.search(r"[.!?;:]", before):
+        head = _TOKEN.findall(before)
+        # "Design a plan that will ...": a text that starts with a verb has no audience before its modal
+        starts_with_verb = bool(head) and head[0] not in lex.audience_words and _match(head, 0, lex) is not None
+        if before and not starts_with_verb and len(before.split()) <= 8 and not re.search(r"[.!?;:]", before):
             behaviour = text[m.end():].strip(" ,:")
             for ability in lex.abilities:
                 prefix = " ".join(ability) + " "
