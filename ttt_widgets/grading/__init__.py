@@ -6,5 +6,6 @@ Heavy imports (nbgrader, matplotlib) happen inside the functions that need them.
 from __future__ import annotations
 
 from .autograde import GradingError, SubmissionResult, grade_cohort
+from .checks import Checklist
 
-__all__ = ["GradingError", "SubmissionResult", "grade_cohort"]
+__all__ = ["Checklist", "GradingError", "SubmissionResult", "grade_cohort"]

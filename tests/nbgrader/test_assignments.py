@@ -1,0 +1,184 @@
+"""Every assignment of the course through nbgrader: validate, release, submit (solution, blank, partial), grade.
+
+One course for the module: all assignments are released with one `nbgrader generate_assignment "*"`, each gets a
+solution, a blank and a partial submission, and `ttt grade --jobs 2` grades them. Adding an assignment folder
+without adding it to PARTIAL below fails test_every_assignment_has_a_partial_answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+import helpers
+from grading_helpers import make_course, ttt
+
+SOURCE = helpers.ASSIGNMENTS / "source"
+ASSIGNMENTS = sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and not p.name.startswith("00-"))
+
+# A partial answer per assignment: grade_id -> new source of a solution cell, and the autograded points it earns
+# (the comment says which checks pass). The hidden tests are part of these scores.
+PARTIAL = {
+    "01-objectives": ({
+        "objectives": 'objectives = [\n'
+                      '    "Participants will be able to list the four parts of an objective with no more than one error.",\n'
+                      '    "Participants will understand the value of objectives.",\n'
+                      '    "Participants will know the ABCD model.",\n'
+                      ']\n',
+        "rewrite": 'rewrite = "Participants will be able to describe feedback."\n',
+    }, 2.0),  # one measurable objective (1), one level only (0), none at apply or above (0); rewrite measurable (1), no criterion (0)
+    "02-open-questions": ({
+        "rewrites": 'rewrites = {\n'
+                    '    "Did everyone understand?": "What is one step you could now explain to a colleague?",\n'
+                    '    "Is that clear?": "Is that clear now?",\n'
+                    '    "Do you have any questions?": "What would you ask about this topic if you taught it tomorrow?",\n'
+                    '    "Is the answer 42?": "Is it 42?",\n'
+                    '}\n',
+        "wait": "wait_seconds = 1\n",
+    }, 2.0),  # two open rewrites (2), none at analyze or above (0); one second is too short (0)
+    "03-lesson-plan": ({
+        "plan": 'from ttt_widgets import LessonPlan\n'
+                'OBJECTIVE = "Participants will be able to give feedback with all three parts of the model present."\n'
+                'plan = LessonPlan("Feedback", 60, objectives=[OBJECTIVE])\n'
+                'plan.add("Welcome and objectives", 5, "presentation", gagne_event=2)\n'
+                'plan.add("The feedback model", 25, "presentation", gagne_event=4)\n'
+                'plan.add("Practice in pairs", 20, "pair/group work", gagne_event=6, assesses=[OBJECTIVE])\n'
+                'plan.add("Recap", 10, "discussion", gagne_event=9)\n',
+    }, 4.0),  # slot (1), 30 min of talk (0), share 50% (1); one objective only (0), opening (1), closure (1)
+    "04-diagnostic-mcq": ({
+        "item": 'from ttt_widgets import MCQItem\n'
+                'item = MCQItem(stem="When should practice sessions be scheduled?", answer="Spread over weeks",\n'
+                '               distractors=[("All on one day", "Believes massed practice works"),\n'
+                '                            ("All of the above", "")])\n',
+    }, 2.0),  # stem and answer (1), two distractors (1); a diagnosis missing (0), "all of the above" (0)
+    "05-cascade-plan": ({
+        "by_hand": "learners_reached = 2400\nfidelity_last_level = 0.8 * 2\nmonths_to_reach = 6\n",
+        "plan": 'from ttt_widgets import Cascade\n'
+                'plan = Cascade(master_trainers=20, levels=2, trainers_per_trainer=5, learners_per_trainer=20,\n'
+                '               months_per_level=3, fidelity_per_level=0.8)\n',
+    }, 4.0),  # reach right (1), fidelity added not multiplied (0), months (0); plan meets all three (3), not the fewest (0)
+    "06-evaluation-plan": ({
+        "levels": 'levels = {INSTRUMENTS[0]: 1, INSTRUMENTS[1]: 2, INSTRUMENTS[2]: 3, INSTRUMENTS[3]: 4,\n'
+                  '          INSTRUMENTS[4]: 2, INSTRUMENTS[5]: 4}\n',
+    }, 5.0),  # five of six; managers' reports of practice are behaviour (3), not results
+}
+# the teaching message each partial answer must receive in its feedback
+MESSAGES = {
+    "01-objectives": "Objective 2 is not measurable yet: 'understand' cannot be observed or measured",
+    "02-open-questions": "Your rewrite of 'Is that clear?' is still closed.",
+    "03-lesson-plan": "Break up trainer talk: at most 15 minutes in a row.",
+    "04-diagnostic-mcq": "Drop 'all/none of the above'",
+    "05-cascade-plan": "the loss compounds, one factor of 0.8 per hand-over",
+    "06-evaluation-plan": "measures level 3 (behaviour), not 4",
+}
+
+
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+def _source(assignment: str):
+    (path,) = sorted((SOURCE / assignment).glob("*.ipynb"))
+    return path, nbformat.read(path, as_version=4)
+
+
+def _nbgrader_cells(nb):
+    return [c for c in nb.cells if "nbgrader" in c.metadata]
+
+
+def _strip_markers(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "### BEGIN SOLUTION" not in line
+                     and "### END SOLUTION" not in line) + "\n"
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("assignments") / "course")
+    course.nbgrader("generate_assignment", "*", "--force")
+    for assignment in ASSIGNMENTS:
+        path, source = _source(assignment)
+        blank = course.released_notebook(assignment, path.name)
+        solution = blank
+        for cell in _nbgrader_cells(source):
+            meta = cell.metadata["nbgrader"]
+            if meta.get("solution") and cell.cell_type == "code":
+                solution = helpers.replace_in_cell(solution, meta["grade_id"], _strip_markers(cell.source))
+        partial = blank
+        for grade_id, text in PARTIAL[assignment][0].items():  # typed where the release says YOUR CODE HERE
+            released = next(c.source for c in blank.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+            partial = helpers.replace_in_cell(partial, grade_id, released.replace(STUB, text.rstrip("\n")))
+        course.submit("solution", assignment, {path.name: solution})
+        course.submit("blank", assignment, {path.name: blank})
+        course.submit("partial", assignment, {path.name: partial})
+    course.runs = {a: ttt(course, "grade", a, "--jobs", "2") for a in ASSIGNMENTS}
+    return course
+
+
+def test_at_least_six_assignments():
+    assert len(ASSIGNMENTS) >= 6
+    assert set(PARTIAL) == set(ASSIGNMENTS), "every assignment needs a partial answer with its expected score"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_is_well_formed(assignment):
+    _, nb = _source(assignment)
+    cells = _nbgrader_cells(nb)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in cells]
+    assert len(ids) == len(set(ids)) and all(re.fullmatch(r"[a-z0-9_]+", i) for i in ids)
+    graded = [c for c in cells if c.metadata["nbgrader"].get("grade")]
+    assert all(c.metadata["nbgrader"].get("points", 0) > 0 for c in graded)
+    tests = [c for c in graded if c.cell_type == "code"]
+    manual = [c for c in graded if c.cell_type == "markdown"]
+    assert tests and manual
+    assert any("### BEGIN HIDDEN TESTS" in c.source for c in tests)
+    assert all("Checklist(" in c.source and "check.score()" in c.source.splitlines()[-1] for c in tests)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "Rubric" in text and "from ttt_widgets import" in text
+    # each manual cell follows the locked cell that holds its rubric
+    for i, c in enumerate(nb.cells):
+        if c in manual:
+            assert "Rubric" in nb.cells[i - 1].source and nb.cells[i - 1].metadata["nbgrader"]["locked"]
+
+
+def test_sources_pass_validation(course):
+    paths = [str(_source(a)[0].relative_to(helpers.ASSIGNMENTS)) for a in ASSIGNMENTS]
+    out = course.nbgrader("validate", *paths).stdout
+    assert out.count("Success! Your notebook passes all the tests.") == len(ASSIGNMENTS), out[-3000:]
+
+
+def test_released_notebooks_fail_their_tests(course):
+    paths = [f"release/{a}/{_source(a)[0].name}" for a in ASSIGNMENTS]
+    out = course.nbgrader("validate", "--invert", *paths).stdout
+    assert out.count("Success! The notebook does not pass any tests.") == len(ASSIGNMENTS), out[-3000:]
+    for path in paths:
+        text = (course.root / path).read_text()
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_scores(course, assignment):
+    run = course.runs[assignment]
+    assert run.returncode == 0, run.stdout + run.stderr
+    _, nb = _source(assignment)
+    auto = sum(c.metadata["nbgrader"]["points"] for c in _nbgrader_cells(nb)
+               if c.metadata["nbgrader"].get("grade") and c.cell_type == "code")
+    scores = course.scores(assignment)
+    assert scores == {"solution": auto, "blank": 0.0, "partial": PARTIAL[assignment][1]}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_partial_answer_gets_the_teaching_message(course, assignment):
+    path, _ = _source(assignment)
+    autograded = nbformat.read(course.root / "autograded" / "partial" / assignment / path.name, as_version=4)
+    outputs = "".join(o.get("text", "") for c in autograded.cells for o in c.get("outputs", []))
+    assert MESSAGES[assignment] in outputs
+    assert "Why:" in outputs
+
+
+def test_feedback_html_shows_the_messages(course):
+    assignment = "01-objectives"
+    course.nbgrader("generate_feedback", assignment, "--student", "partial", "--force")
+    html = (course.root / "feedback" / "partial" / assignment / "objectives.html").read_text()
+    assert "Objective 2 is not measurable yet" in html and "Why:" in html
+    assert "Task 1: three measurable objectives: 1 of 5 points." in html
