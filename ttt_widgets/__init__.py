@@ -82,6 +82,9 @@ _EXPORTS: dict[str, str] = {
     "ExitTicketBoard": ".live.lead",
     "LiveDashboard": ".live.lead",
     # [F] grading
+    "Checklist": ".grading.checks",
+    "grade_cohort": ".grading.autograde",
+    "write_report": ".grading.report",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",
