@@ -85,9 +85,31 @@ def _field_label(path: list) -> str:
     return out or "(top level)"
 
 
+def _import_jsonschema():
+    """Import jsonschema without its optional IRI format checker.
+
+    jsonschema loads ``rfc3987_syntax`` when it is installed (JupyterLab's dependencies install it); that module
+    builds a parser grammar at import and costs about 0.7 s, which every kernel would pay on its first quiz (and
+    every submission in an nbgrader run). Our schemas use no ``iri`` formats, so it is skipped for this import only;
+    later imports of ``rfc3987_syntax`` by anyone else work as usual.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None  # makes `import rfc3987_syntax` raise ImportError, which jsonschema allows
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 def validate_content(data: Any, kind: str, label: str = "<data>") -> Any:
     """Validate ``data`` against the schema of ``kind``; raise :class:`ContentError` naming the place at fault."""
-    import jsonschema
+    jsonschema = _import_jsonschema()
 
     validator_cls = jsonschema.validators.validator_for(schema_for(kind))
     validator = validator_cls(schema_for(kind))
