@@ -102,7 +102,7 @@ def main() -> int:
         ok = b_cpu < BUILD_LIMIT_MS and (change is None or r_cpu < REDRAW_LIMIT_MS)
         failures += not ok
         ratio = f"{r_cpu / plain_cpu:12.2f}x" if change is not None else f"{'-':>13}"
-        redraw = (f"{r_med:10.1f}{r_max:10.1f}{r_cpu:10.1f}" if change is not None else f"{'-':>10}{'-':>10}{'-':>10}")
+        redraw = (f"{r_med:10.2f}{r_max:10.2f}{r_cpu:10.2f}" if change is not None else f"{'-':>10}{'-':>10}{'-':>10}")
         print(f"{name:<22}{b_med:10.1f}{b_max:10.1f}{b_cpu:10.1f}  {redraw}{ratio}  {'yes' if ok else 'NO'}")
 
     print("\ncascade solver (fewest levels and fewest master trainers), plans of 1 to 10 levels:")

@@ -207,21 +207,23 @@ class CascadePlanner(widgets.VBox):
         r = self.model.result()
         L = self.model.levels
         fig, ax = new_figure(6.4, 3.4)
-        _margins(fig, left=0.13, bottom=0.14, right=0.89)
+        _margins(fig, left=0.13, bottom=0.14, right=0.89, top=0.88)
         xs = list(range(1, L + 1))
         ax.bar(xs, r.learners_per_level[1:], color=PALETTE[0], label="learners reached")
         ax.set_xlabel("level (generation of trainers below the masters)")
         ax.set_ylabel("learners reached")
-        ax.set_xticks(xs)
+        ax.set_xticks([0, *xs], ["masters", *map(str, xs)])
+        ax.set_xlim(-0.6, L + 0.6)
         ax2 = ax.twinx()
         ax2.plot([0, *xs], [f * 100 for f in r.fidelity_per_level], color=PALETTE[5], marker="o", linestyle="--",
                  label="fidelity (%)")
-        ax2.axhline(self._min_fid.value * 100, color=PALETTE[5], alpha=0.35, linewidth=1)
+        ax2.axhline(self._min_fid.value * 100, color=PALETTE[5], alpha=0.5, linewidth=1, linestyle=":",
+                    label="lowest fidelity accepted")
         ax2.set_ylim(0, 105)
         ax2.set_ylabel("fidelity delivered (%)")
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, loc="upper left", fontsize=8)
+        ax.legend(h1 + h2, l1 + l2, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=8, frameon=False)
         alt = (f"Learners reached per level: {', '.join(f'{n:,}' for n in r.learners_per_level[1:])}; "
                f"fidelity falls to {r.final_fidelity:.0%} at level {L}.")
         self._plot.value = figure_html(fig, alt)

@@ -211,46 +211,72 @@ class EvaluationReport(widgets.VBox):
         self._source.value = f"Data: {m.source} ({len(m.rows)} rows; levels: {', '.join(m.levels_present())})"
         reactions = m.measures("reaction")
         gains = m.gains(conf)
-        panels = (1 if reactions else 0) + (1 if gains else 0)
         alt_parts = []
+        # one panel for the reaction items, then one small panel per pre/post measure (each in its own units)
+        # (axes height, space above, space below) in inches: the reaction items, then the pre/post gains
+        panels = ([(0.42 * len(reactions), 0.35, 0.5)] if reactions else []) + (
+            [(0.5 * len(gains), 0.35, 0.35)] if gains else [])
         if panels:
-            height = 2.0 * panels + 0.6
-            fig, axes = new_figure(6.4, height, nrows=panels, ncols=1)
-            _margins(fig, left=0.4, bottom=0.5 / height, top=1 - 0.3 / height, hspace=0.35)
-            axes = [axes] if panels == 1 else list(axes)
-            i = 0
+            total = sum(sum(p) for p in panels) + 0.1
+            fig, first = new_figure(6.4, total)
+            fig.set_layout_engine("none")
+            left, width, top = 0.4, 0.36, total - 0.05
+            axes = []
+            for i, (h, above, below) in enumerate(panels):
+                box = [left, (top - above - h) / total, width, h / total]
+                ax = first if i == 0 else fig.add_axes(box)
+                ax.set_position(box)
+                axes.append(ax)
+                top -= above + h + below
             if reactions:
-                ax = axes[i]
-                i += 1
+                ax = axes.pop(0)
                 labels = [r if len(r) <= 32 else r[:31] + "…" for r in reactions]
-                left = [0.0] * len(reactions)
+                ys = list(range(len(reactions)))
+                left_ = [0.0] * len(reactions)
                 for k in range(1, 6):
                     vals = []
                     for r in reactions:
                         c = m.likert(r)
                         vals.append(100 * c[k] / max(1, sum(c.values())))
-                    ax.barh(labels, vals, left=left, color=PALETTE[k - 1], hatch=HATCHES[k - 1], edgecolor="white",
+                    ax.barh(ys, vals, left=left_, color=PALETTE[k - 1], hatch=HATCHES[k - 1], edgecolor="white",
                             label=str(k))
-                    left = [a + b for a, b in zip(left, vals)]
-                ax.invert_yaxis()
+                    left_ = [a + b for a, b in zip(left_, vals)]
+                ax.set_yticks(ys, labels)
+                ax.set_ylim(len(reactions) - 0.5, -0.5)
                 ax.set_xlim(0, 100)
-                ax.set_xlabel("% of answers (1 = strongly disagree, 5 = strongly agree)")
+                ax.set_xticks([0, 25, 50, 75, 100])
+                ax.set_xlabel("% of answers (1 = strongly disagree, 5 = strongly agree)", fontsize=8)
+                ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7, frameon=False,
+                          handlelength=1.5, title="rating", title_fontsize=7)
                 ax.set_title("Level 1: reaction", fontsize=10, loc="left")
-                ax.legend(ncols=5, fontsize=7, loc="lower right", title=None)
                 alt_parts.append("reaction ratings per item")
             if gains:
-                ax = axes[i]
-                labels = [g.measure if len(g.measure) <= 32 else g.measure[:31] + "…" for g in gains]
-                ys = list(range(len(gains)))
-                means = [g.mean for g in gains]
-                errs = [[g.mean - g.low for g in gains], [g.high - g.mean for g in gains]]
-                ax.errorbar(means, ys, xerr=errs, fmt="o", color=PALETTE[0], capsize=4, label=f"mean gain, {conf:.0%} CI")
-                ax.axvline(0, color="#555", linewidth=1)
-                ax.set_yticks(ys, labels)
-                ax.invert_yaxis()
-                ax.set_xlabel("gain (post - pre), in the measure's own points")
-                ax.set_title("Levels 2-3: pre/post gains", fontsize=10, loc="left")
-                ax.legend(fontsize=7, loc="lower right")
+                # a forest plot where each row has its own scale (the measures have different units): the grey
+                # tick marks zero gain, the numbers are printed on the right
+                ax = axes[0]
+                for y, g in enumerate(gains):
+                    lo, hi = min(0.0, g.low), max(0.0, g.high)
+                    pad = (hi - lo) * 0.1 or 1.0
+                    lo, hi = lo - pad, hi + pad
+
+                    def f(x, lo=lo, hi=hi):
+                        return (x - lo) / (hi - lo)
+
+                    ax.errorbar([f(g.mean)], [y], xerr=[[f(g.mean) - f(g.low)], [f(g.high) - f(g.mean)]], fmt="o",
+                                color=PALETTE[0], capsize=4)
+                    ax.plot([f(0.0)] * 2, [y - 0.3, y + 0.3], color="#555", linewidth=1.5)
+                    num = "{:+.2f}".format if max(abs(g.low), abs(g.high)) < 10 else "{:+.1f}".format
+                    ax.text(1.03, y, f"{num(g.mean)} [{num(g.low)}, {num(g.high)}]", va="center", fontsize=8,
+                            transform=ax.get_yaxis_transform())
+                names = [g.measure if len(g.measure) <= 32 else g.measure[:31] + "…" for g in gains]
+                ax.set_yticks(range(len(gains)),
+                              [f"{n}\npre {g.pre_mean:.3g} → post {g.post_mean:.3g}" for n, g in zip(names, gains)],
+                              fontsize=8)
+                ax.set_ylim(len(gains) - 0.5, -0.5)
+                ax.set_xlim(0, 1)
+                ax.set_xticks([])
+                ax.set_xlabel("each row on its own scale; the grey mark is zero gain", fontsize=8)
+                ax.set_title(f"Levels 2-3: mean gain (post - pre), {conf:.0%} CI", fontsize=10, loc="left")
                 alt_parts.append("; ".join(g.describe() for g in gains))
             self._plot.value = figure_html(fig, "Evaluation results: " + "; ".join(alt_parts))
         else:

@@ -172,7 +172,7 @@ class ForgettingCurve(widgets.VBox):
     def redraw(self) -> None:
         m = self.model
         fig, ax = new_figure(6.4, 3.4)
-        _margins(fig, left=0.1, bottom=0.14)
+        _margins(fig, left=0.1, bottom=0.14, top=0.86)
         d1, r1 = m.curve(spaced=True)
         d0, r0 = m.curve(spaced=False)
         ax.plot(d0, r0 * 100, color=PALETTE[5], linestyle="--", linewidth=2,
@@ -186,7 +186,7 @@ class ForgettingCurve(widgets.VBox):
         ax.set_ylim(0, 105)
         ax.set_xlabel("days after the first study")
         ax.set_ylabel("chance of recall (%)")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, frameon=False)
         ax.grid(alpha=0.3)
         ret = self.retention()
         alt = (f"Retention over {m.horizon} days: spaced reviews end at {ret['spaced']:.0%}, "

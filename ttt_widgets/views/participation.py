@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..models.participation import KINDS, ParticipationLog
 from ..plots import HATCHES, PALETTE, figure_html, new_figure
-from ._common import guarded, message_html, status
+from ._common import esc, guarded, message_html, status
 
 __all__ = ["ParticipationTracker"]
 
@@ -118,9 +118,13 @@ class ParticipationTracker(widgets.VBox):
         total = sum(counts.values())
         for name, b in zip(m.names, self._buttons.children):
             b.description = f"{name} ({counts[name]})"
+        silences = m.longest_silence()
+        quietest = max(m.names, key=lambda n: silences[n])
+        mins, secs = divmod(int(silences[quietest]), 60)
         self._metrics.value = (
             f"<b>{total}</b> contributions &middot; equity (1 - Gini) <b>{m.equity():.2f}</b> &middot; "
-            f"Gini of talk time {m.gini_talk_time():.2f} &middot; silent so far {m.silent_share():.0%}"
+            f"Gini of talk time {m.gini_talk_time():.2f} &middot; silent so far {m.silent_share():.0%} &middot; "
+            f"longest silence: {esc(quietest)} ({mins}:{secs:02d})"
         )
         silent = m.silent()
         if total >= len(m.names) and m.equity() < self._threshold.value:
