@@ -39,5 +39,18 @@ def ttt(course: helpers.Course, *args: str, timeout: int = 600) -> subprocess.Co
                           text=True, timeout=timeout)
 
 
-def db_url(course: helpers.Course) -> str:
-    return f"sqlite:///{course.root / 'gradebook.db'}"
+def new_postgres_database(server_url: str) -> str:
+    """A new, empty database on the test's PostgreSQL server; returns its SQLAlchemy URL."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"ttt_grade_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)

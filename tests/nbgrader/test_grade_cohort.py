@@ -1,7 +1,8 @@
 """`ttt grade` on a mixed cohort of the warm-up assignment, including every kind of broken submission.
 
-One course for the module: `nbgrader autograde` grades the cohort first (the reference), then `ttt grade --jobs 2`
-grades the same submissions again; the gradebook must hold the same results.
+One course per gradebook backend: `nbgrader autograde` grades the cohort first (the reference), then
+`ttt grade --jobs 2` grades the same submissions again; the gradebook must hold the same results. Every test runs
+with a SQLite gradebook and with nbgrader's `db_url` pointing at a throwaway PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 
 import helpers
-from grading_helpers import db_url, make_course, snapshot, ttt
+from grading_helpers import make_course, new_postgres_database, snapshot, ttt
 
 A = "00-warmup"
 NB = "warmup.ipynb"
@@ -39,7 +40,7 @@ WRITER = "open('../../../source/planted.txt', 'w').write('x')\n" + SOLUTION
 GUARDED = {"cheat", "writer"}
 
 
-def _cohort(course: helpers.Course) -> None:
+def _cohort(course: helpers.Course, url: str) -> None:
     course.release(A)
     blank = course.released_notebook(A, NB)
 
@@ -72,21 +73,27 @@ def _cohort(course: helpers.Course) -> None:
     (course.root / "submitted" / "late" / A / "timestamp.txt").write_text("2026-11-25 08:00:00.000000 UTC")
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(course)) as gb:
+    with Gradebook(url) as gb:
         gb.update_or_create_assignment(A, duedate=DUE.replace(tzinfo=None))
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("cohort") / "course", EXTRA_CONFIG)
-    _cohort(course)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def graded(request, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cohort") / "course"
+    if request.param == "postgresql":
+        url = new_postgres_database(request.getfixturevalue("postgres_url"))
+        course = make_course(root, EXTRA_CONFIG + f"c.CourseDirectory.db_url = {url!r}")
+    else:
+        url = f"sqlite:///{root / 'gradebook.db'}"
+        course = make_course(root, EXTRA_CONFIG)
+    _cohort(course, url)
     reference_run = course.nbgrader("autograde", A, "--force", check=False)
-    reference = snapshot(db_url(course), A)
+    reference = snapshot(url, A)
     planted_by_nbgrader = (course.root / "source" / "planted.txt").exists()
     (course.root / "source" / "planted.txt").unlink(missing_ok=True)
     run = ttt(course, "grade", A, "--jobs", "2")
     return {"course": course, "reference": reference, "reference_rc": reference_run.returncode, "run": run,
-            "ours": snapshot(db_url(course), A), "planted_by_nbgrader": planted_by_nbgrader,
+            "ours": snapshot(url, A), "planted_by_nbgrader": planted_by_nbgrader, "url": url,
             "table": _parse_table(run.stdout)}
 
 
@@ -130,7 +137,10 @@ def test_exit_code_and_summary_table(graded):
     ("cheat", 0.0), ("writer", 0.0),
 ])
 def test_scores(graded, student, score):
-    assert graded["course"].scores(A)[student] == score
+    from nbgrader.api import Gradebook
+
+    with Gradebook(graded["url"]) as gb:
+        assert gb.find_submission(A, student).score == score
 
 
 def test_late_penalty_from_config(graded):
