@@ -85,6 +85,9 @@ _EXPORTS: dict[str, str] = {
     "Checklist": ".grading.checks",
     "grade_cohort": ".grading.autograde",
     "write_report": ".grading.report",
+    # [G] dashboards (the cohort-progress page reads the gradebook through the grading report's functions)
+    "cohort_table": ".grading.report",
+    "curriculum_links": ".grading.report",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",

@@ -16,6 +16,7 @@ subclass of Voila's application that
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import secrets
@@ -218,7 +219,7 @@ def _harden(handlers: list, root: Path) -> list:
         handler.set_header("Cache-Control", "no-store")
         handler.finish(NOT_FOUND_PAGE)
 
-    def guarded(cls, checks_argument: bool):
+    def guarded(cls, checks_argument: bool, pattern: str):
         def prepare(self, *args, **kwargs):
             if not _raw_path_is_safe(self.request.path):
                 return refuse(self)
@@ -230,8 +231,21 @@ def _harden(handlers: list, root: Path) -> list:
                 relative = relative[1:] if relative.startswith("/") else relative  # tree paths begin with "/"
                 if relative and not is_servable(root, relative):
                     return refuse(self)
-            return cls.prepare(self, *args, **kwargs)
+            result = cls.prepare(self, *args, **kwargs)
+            if not sets_xsrf:
+                return result
 
+            async def then():
+                if inspect.isawaitable(result):
+                    await result
+                if not self._finished:
+                    # the page's front end posts back (to close its kernel when the page goes): it needs the XSRF
+                    # cookie, which reading the token sets (once the handler knows its user)
+                    self.xsrf_token  # noqa: B018
+
+            return then()
+
+        sets_xsrf = "/voila/render/" in pattern
         return type(cls.__name__, (cls,), {"prepare": prepare})
 
     out = []
@@ -240,7 +254,7 @@ def _harden(handlers: list, root: Path) -> list:
         checks = any(marker in pattern for marker in file_patterns)
         if "TreeHandler" in cls.__name__ and "/voila/tree" not in pattern:  # the bare base URL
             cls = _index_redirect(cls, root)
-        out.append((pattern, guarded(cls, checks), *rest))
+        out.append((pattern, guarded(cls, checks, pattern), *rest))
     return out
 
 

@@ -1,0 +1,206 @@
+"""The workshop leads' dashboards, served by `ttt present` and driven in headless Chromium.
+
+One preheated server runs on the kit's own dashboards folder for the whole module, pointed (through the environment,
+as a lead would) at a temporary nbgrader course with a gradebook, a live session with answers in a temporary data
+directory, and a session start ten minutes ago. Every dashboard must render its widgets with no JavaScript error,
+show no line of its code, and answer one interaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import helpers
+
+DASHBOARDS = helpers.DASHBOARDS
+NOTEBOOKS = sorted(p.name for p in DASHBOARDS.glob("*.ipynb"))
+WIDGET_PAGES = [n for n in NOTEBOOKS if n != "index.ipynb"]
+STUDENTS = ["amara", "bo", "chen", "dita"]
+ASSIGNMENTS = {"00-warmup": ["warmup"], "01-objectives": ["objectives"]}
+ITEMS = {"warmup": [("greet", 1.0), ("average", 2.0)], "objectives": [("verb-check", 2.0), ("measurable", 3.0)]}
+
+
+def _build_course(root: Path) -> None:
+    """A course root like the kit's (its config and curriculum map) with a gradebook filled through nbgrader's API."""
+    from nbgrader.api import Gradebook
+
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own ORM, while adding submissions
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("nbgrader_config.py", "curriculum.yaml"):
+        shutil.copy(helpers.ASSIGNMENTS / name, root / name)
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="ttt-workshop") as gb:
+        for student in STUDENTS:
+            gb.add_student(student)
+        for assignment, notebooks in ASSIGNMENTS.items():
+            gb.add_assignment(assignment)
+            for nb in notebooks:
+                gb.add_notebook(nb, assignment)
+                for i, (cell, points) in enumerate(ITEMS[nb]):
+                    gb.add_grade_cell(cell, nb, assignment, max_score=points, cell_type="code")
+                    gb.add_source_cell(cell, nb, assignment, cell_type="code", locked=False, source="", checksum=str(i))
+        for s_index, student in enumerate(STUDENTS):
+            for assignment, notebooks in ASSIGNMENTS.items():
+                if student == "dita" and assignment == "01-objectives":
+                    continue  # one missing submission, which the page must show
+                gb.add_submission(assignment, student)
+                for nb in notebooks:
+                    for c_index, (cell, points) in enumerate(ITEMS[nb]):
+                        grade = gb.find_grade(cell, nb, assignment, student)
+                        # the last item of each notebook is the one most missed
+                        grade.auto_score = 0.0 if c_index == len(ITEMS[nb]) - 1 and s_index != 0 else points
+                gb.db.commit()
+
+
+def _build_session(data_dir: Path) -> str:
+    """A live session in the data directory's store: ratings, answers to a quiz question, exit tickets."""
+    from ttt_widgets import ResponseStore, load_content
+
+    store = ResponseStore(f"sqlite:///{data_dir / 'live.sqlite'}")
+    code = store.open_session("Evaluation test")
+    store.add_question(code, "How useful was today?", "scale")
+    question = load_content("quizzes", "trainer-role")["questions"][0]
+    right = next(a["text"] for a in question["answers"] if a["correct"])
+    wrong = next(a["text"] for a in question["answers"] if not a["correct"])
+    store.add_question(code, question["prompt"], "poll", [a["text"] for a in question["answers"]])
+    store.add_question(code, "Exit ticket", "exit")
+    for i, person in enumerate(["p1", "p2", "p3"]):
+        store.submit(code, "How useful was today?", person, 3 + i % 3)
+        store.submit(code, question["prompt"], person, right if i else wrong)
+    store.submit(code, "Exit ticket", "p1", {"worked": "The <b>role play</b> in pairs", "change": "Fewer slides"})
+    store.close()
+    return code
+
+
+@pytest.fixture(scope="module")
+def site(ttt_present, tmp_path_factory):
+    work = tmp_path_factory.mktemp("dashboards")
+    course = work / "course"
+    _build_course(course)
+    data = work / "data"
+    data.mkdir()
+    code = _build_session(data)
+    now = datetime.datetime.now()
+    start = max(now - datetime.timedelta(minutes=10), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    env = {"TTT_COURSE": str(course), "TTT_DATA_DIR": str(data), "TTT_SESSION": code,
+           "TTT_SESSION_START": start.strftime("%H:%M"), "TTT_DB_URL": ""}
+    base, proc = ttt_present(DASHBOARDS, env=env)
+    return {"base": base, "proc": proc, "course": course, "code": code}
+
+
+def _open(page, site, name: str, query: str = ""):
+    page.goto(f"{site['base']}voila/render/{name}{query}")
+    if name != "index.ipynb":
+        page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=60_000)
+
+
+def _code_lines(name: str) -> list[str]:
+    """Every substantial line of the notebook's code cells (and its facilitator-only cells): none may reach the page."""
+    nb = json.loads((DASHBOARDS / name).read_text())
+    lines = []
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" or "skip-voila" in cell["metadata"].get("tags", []):
+            lines += [ln.strip() for ln in source.splitlines() if len(ln.strip()) >= 10]
+    return lines
+
+
+@pytest.mark.parametrize("name", WIDGET_PAGES)
+def test_dashboard_renders_widgets_without_errors_or_code(site, page, name):
+    _open(page, site, name)
+    page.wait_for_load_state("networkidle")
+    text = page.inner_text("body")
+    for line in _code_lines(name):
+        assert line not in text, f"code of {name} reached the page: {line!r}"
+    for marker in ("Traceback", "Error displaying widget", "import ttt_widgets", "BEGIN SOLUTION", "Facilitator note"):
+        assert marker not in text
+    assert page.js_errors == []
+
+
+def test_index_links_every_dashboard_and_the_large_type_option(site, page):
+    page.goto(site["base"])  # the bare address opens the index page
+    assert page.url.endswith("voila/render/index.ipynb")
+    hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.getAttribute('href'))")
+    linked = {h for h in hrefs if h and h.endswith(".ipynb")}
+    assert linked == set(WIDGET_PAGES)
+    normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.jp-RenderedMarkdown p')).fontSize)")
+    page.goto(f"{site['base']}voila/render/index.ipynb?large")
+    assert "ttt-large" in page.get_attribute("body", "class")
+    large = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.jp-RenderedMarkdown p')).fontSize)")
+    assert large >= 1.3 * normal
+    assert page.js_errors == []
+
+
+def test_run_sheet_highlights_now_and_runs_the_timer(site, page):
+    _open(page, site, "run-sheet.ipynb")
+    page.get_by_text("(now)").wait_for(timeout=30_000)
+    assert "Welcome and objectives" in page.inner_text("body")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text(re.compile(r"Phase 1 of 3 \(running\)")).wait_for(timeout=15_000)
+    page.get_by_role("tab", name="Participation").click()
+    assert page.js_errors == []
+
+
+def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
+    _open(page, site, "cohort-progress.ipynb")
+    page.get_by_text("4 trainees, 2 assignments").wait_for(timeout=30_000)
+    text = page.inner_text("body")
+    assert "missing" in text and "3 of 4" in text
+    assert "measurable" in text and "Revisit module 04" in text  # 01-objectives is shown first (the latest)
+    page.locator(".widget-dropdown select").select_option("00-warmup")
+    page.get_by_text(re.compile(r"average: 25% of its points")).wait_for(timeout=15_000)
+    assert page.locator("img[alt*='Scores of 4 trainees in 00-warmup']").count() == 1
+    assert page.js_errors == []
+
+
+def test_evaluation_reads_the_session_and_an_uploaded_file(site, page, tmp_path):
+    _open(page, site, "evaluation.ipynb")
+    page.get_by_text(f"Levels 1 and 2 from session {site['code']}.").wait_for(timeout=30_000)
+    text = page.inner_text("body")
+    assert f"session {site['code']} (6 rows" in text
+    assert "The <b>role play</b> in pairs" in text  # the trainee's text, shown as text
+    assert page.locator("input[placeholder='path/to/results.csv']").count() == 0  # no reading files by path
+    csv = tmp_path / "later.csv"
+    csv.write_text("participant,level,measure,phase,value\nA,behaviour,observed practice,post,3\n"
+                   "B,behaviour,observed practice,post,4\n,results,courses delivered,post,12\n")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".widget-upload").click()
+    chooser.value.set_files(str(csv))
+    page.get_by_text("Read 3 rows from later.csv.").wait_for(timeout=30_000)
+    assert page.js_errors == []
+
+
+def test_cascade_planner_follows_a_new_example(site, page):
+    _open(page, site, "cascade-planner.ipynb")
+    before = page.inner_text("body")
+    page.locator(".widget-dropdown select").first.select_option("health-workers")
+    page.wait_for_function("(b) => document.body.innerText !== b", arg=before, timeout=15_000)
+    assert page.locator(".widget-dropdown select").first.input_value() == "health-workers"
+    assert page.js_errors == []
+
+
+def test_dashboards_say_so_in_plain_words_when_there_is_no_data(tmp_path, monkeypatch):
+    """No gradebook and no live session: the pages still open, with a sentence instead of an error."""
+    monkeypatch.setenv("TTT_COURSE", str(tmp_path / "no-course"))
+    monkeypatch.setenv("TTT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TTT_SESSION", raising=False)
+    monkeypatch.delenv("TTT_DB_URL", raising=False)
+    for name, sentence in [("cohort-progress.ipynb", "There is no nbgrader course in"),
+                           ("evaluation.ipynb", "No live session is set")]:
+        nb = helpers.execute_notebook(DASHBOARDS / name, cwd=DASHBOARDS)
+        assert helpers.error_outputs(nb) == []
+        shown = json.dumps([c.get("outputs", []) for c in nb.cells])
+        assert sentence in shown
+    (tmp_path / "no-course").mkdir()
+    shutil.copy(helpers.ASSIGNMENTS / "nbgrader_config.py", tmp_path / "no-course")
+    nb = helpers.execute_notebook(DASHBOARDS / "cohort-progress.ipynb", cwd=DASHBOARDS)
+    assert "No gradebook yet" in json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert not (tmp_path / "no-course" / "gradebook.db").exists()  # reading never creates one
