@@ -226,7 +226,7 @@ def test_report(graded, tmp_path):
     assert len(rows) == 1 + 15
     correct = next(r for r in rows if r.startswith("correct,"))
     assert correct.split(",")[1:5] == ["2", "0", "2", "4"]
-    for name in ("distribution", "items"):
+    for name in ("distribution", "items", "most-missed"):
         assert (tmp_path / f"{A}-{name}.png").read_bytes()[:4] == b"\x89PNG"
     md = (tmp_path / f"{A}-report.md").read_text()
     assert "## Items most missed" in md and "module 04 Designing learning" in md

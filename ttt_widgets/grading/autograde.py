@@ -176,6 +176,9 @@ def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, 
     _DB_LOCK = lock if str(app.coursedir.db_url).startswith("sqlite") else None
     for handler in app.log.handlers:  # the parent shows progress; the full log travels back with each result
         handler.setLevel(logging.CRITICAL)
+    # the app's logger passes everything to its handlers, which filter at log_level; nbgrader's capture_log adds
+    # an unfiltered one, so filter at the logger instead (nbclient logs every kernel message at DEBUG)
+    app.log.setLevel(app.log_level)
     devnull = os.open(os.devnull, os.O_WRONLY)  # kernels inherit this stderr: keep their start-up chatter quiet
     os.dup2(devnull, 2)
     os.close(devnull)

@@ -3,6 +3,7 @@
 - ``<assignment>-scores.csv``: one row per student, one column per graded item (then total and max).
 - ``<assignment>-distribution.png``: the distribution of total scores.
 - ``<assignment>-items.png``: each item's mean score as a share of its points.
+- ``<assignment>-most-missed.png``: the items most missed, each labelled with the module to revisit.
 - ``<assignment>-report.md``: the items most missed, each linked to the curriculum module to revisit (from the
   course's ``curriculum.yaml``), with the figures and their alt text.
 
@@ -119,22 +120,22 @@ def curriculum_links(course_root: str | os.PathLike, assignment: str) -> dict[st
     return links
 
 
-def _figures(table: CohortTable, out: Path) -> list[tuple[Path, str]]:
+def _figures(table: CohortTable, out: Path, links: dict, top: int) -> list[tuple[Path, str]]:
     import numpy as np
 
     from ..plots import HATCHES, PALETTE, figure_png, new_figure
 
     written = []
     totals = np.array(list(table.totals().values()) or [0.0])
-    top = sum(table.max_points.values()) or 1.0
+    full = sum(table.max_points.values()) or 1.0
     fig, ax = new_figure(6, 3.5)
-    bins = np.linspace(0, top, min(int(top), 20) + 1) if top >= 1 else 10
+    bins = np.linspace(0, full, min(int(full), 20) + 1) if full >= 1 else 10
     ax.hist(totals, bins=bins, color=PALETTE[0], edgecolor="black", hatch=HATCHES[0])
-    ax.set_xlabel(f"total score (of {top:g} points)")
+    ax.set_xlabel(f"total score (of {full:g} points)")
     ax.set_ylabel("students")
     ax.set_title(f"{table.assignment}: score distribution ({len(table.scores)} students)")
     alt = (f"Histogram of total scores of {len(table.scores)} students in {table.assignment}: median "
-           f"{np.median(totals):g} of {top:g} points, lowest {totals.min():g}, highest {totals.max():g}.")
+           f"{np.median(totals):g} of {full:g} points, lowest {totals.min():g}, highest {totals.max():g}.")
     path = out / f"{table.assignment}-distribution.png"
     path.write_bytes(figure_png(fig))
     written.append((path, alt))
@@ -150,6 +151,26 @@ def _figures(table: CohortTable, out: Path) -> list[tuple[Path, str]]:
     ax.set_title(f"{table.assignment}: mean score per item")
     alt = "Mean score per item: " + "; ".join(f"{lab} {v:.0f}%" for lab, v in zip(labels, values)) + "."
     path = out / f"{table.assignment}-items.png"
+    path.write_bytes(figure_png(fig))
+    written.append((path, alt))
+
+    missed = table.most_missed(top)
+    fig, ax = new_figure(6, 1.2 + 0.5 * max(len(missed), 1))
+    labels = []
+    for item, _ in missed:
+        grade_id = item.split("/", 1)[1]
+        link = links.get(grade_id) or links.get("*")
+        labels.append(f"{grade_id}\n(revisit {link['module']})" if link else grade_id)
+    values = [100 * (1 - mean) for _, mean in missed]
+    ax.barh(labels, values, color=PALETTE[5], edgecolor="black", hatch=HATCHES[2])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("points missed, % of the item's points")
+    ax.set_title(f"{table.assignment}: items most missed")
+    alt = "Items most missed: " + "; ".join(
+        f"{lab.splitlines()[0]} {v:.0f}% missed" + (f", revisit {lab.splitlines()[1][9:-1]}" if "\n" in lab else "")
+        for lab, v in zip(labels, values)) + "."
+    path = out / f"{table.assignment}-most-missed.png"
     path.write_bytes(figure_png(fig))
     written.append((path, alt))
     return written
@@ -173,10 +194,10 @@ def write_report(course_root: str | os.PathLike, assignment: str, output: str | 
                              f"{sum(row.values()):g}", f"{top_points:g}",
                              " ".join(sorted(table.manual_pending.get(student, ())))])
     written = [csv_path]
-    figures = _figures(table, out)
+    links = curriculum_links(course_root, assignment)
+    figures = _figures(table, out, links, top)
     written += [p for p, _ in figures]
 
-    links = curriculum_links(course_root, assignment)
     lines = [f"# Cohort report: {assignment}", "", f"{len(table.scores)} submissions, "
              f"{sum(table.max_points.values()):g} points in {len(table.items)} graded items.", ""]
     for path, alt in figures:
