@@ -36,9 +36,13 @@ def _ttt_install_grading_guard():
             full = real(os.fsdecode(path))
         except (TypeError, ValueError):
             return
-        if inside(full, root) and not inside(full, own):
-            refuse(path, what)
-        if write and not any(inside(full, base) for base in writable):
+        if inside(full, own):
+            return
+        # a cache folder inside the course (a course in the home folder) stays usable; /tmp holding the course does not
+        # open the course
+        if any(inside(full, base) and not inside(root, base) for base in writable):
+            return
+        if inside(full, root) or (write and not any(inside(full, base) for base in writable)):
             refuse(path, what)
 
     def hook(event, args):

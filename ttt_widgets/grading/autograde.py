@@ -224,8 +224,11 @@ class _Pool:
 
         queue = list(students)
         while queue or any(w[2] for w in self.workers):
-            for w in self.workers:
+            for i, w in enumerate(self.workers):
                 if w[2] is None and queue:
+                    if not w[0].is_alive():  # died while idle: replace it before giving it work
+                        w[1].close()
+                        self.workers[i] = w = self._start()
                     w[2] = queue.pop(0)
                     w[1].send(w[2])
             busy = {w[1]: w for w in self.workers if w[2]}
