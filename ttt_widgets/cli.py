@@ -2,6 +2,8 @@
 
     ttt workshop   JupyterLab for trainees and Voila for leads, together
     ttt present    the workshop leads' dashboards alone, preheated, in Voila
+    ttt grade      autograde a cohort's submissions in parallel with nbgrader (same gradebook results)
+    ttt report     a cohort report of one assignment from the gradebook: CSV and figures
     ttt doctor     check the installation
 """
 
