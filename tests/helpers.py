@@ -295,3 +295,44 @@ def wait_for_preheat(proc: Process, dashboards: Path, timeout: float = 180) -> N
         time.sleep(0.25)
     missing = [n for n in names if f"Kernel pool of {n} is filled" not in proc.output()]
     raise TimeoutError(f"no preheated kernel within {timeout}s for {missing}:\n{proc.output()[-3000:]}")
+
+
+def lab_run_all_cells(page, attempts: int = 3, wait_ms: int = 30_000) -> None:
+    """In an open JupyterLab notebook, choose Run > Run All Cells, as a trainee would, until execution starts.
+
+    A Run All sent while the kernel connection is still settling can be dropped silently; it is sent again (up to
+    ``attempts`` times) until a cell shows an execution prompt ([*] or [n]).
+    """
+    import re
+
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=90_000)
+    started = page.locator(".jp-InputArea-prompt", has_text=re.compile(r"\[(\*|\d+)\]"))
+    for attempt in range(attempts):
+        _lab_dismiss_dialogs(page)
+        page.get_by_role("menuitem", name="Run").click()
+        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+        try:
+            started.first.wait_for(state="attached", timeout=wait_ms)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+
+
+def _lab_dismiss_dialogs(page) -> list[str]:
+    """Close JupyterLab dialogs that would block the menu (a kernel chooser is answered with its default)."""
+    seen = []
+    dialogs = page.locator(".jp-Dialog")
+    for _ in range(3):
+        if dialogs.count() == 0:
+            break
+        text = dialogs.first.inner_text()
+        seen.append(text)
+        accept = dialogs.first.locator(".jp-Dialog-footer .jp-mod-accept")
+        if "Select Kernel" in text and accept.count():
+            accept.first.click()
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+    return seen

@@ -46,11 +46,12 @@ def test_jupyterlab_runs_the_lesson_and_renders_the_quiz(jupyterlab_server, page
     page.goto(f"{base}/lab/tree/01-trainer-role.ipynb?token={token}")
     page.locator(".jp-Notebook").wait_for(timeout=90_000)
     # wait until the kernel is ready, then run every cell from the menu, as a trainee would
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
-    page.get_by_role("menuitem", name="Run").click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-    radio = page.locator(".jp-OutputArea .widget-radio-box input[type=radio]").first
-    radio.wait_for(state="visible", timeout=60_000)
+    helpers.lab_run_all_cells(page)
+    # the quiz is near the end of the full module 01: JupyterLab paints cells only once they are scrolled to
+    quiz = page.locator(".jp-OutputArea .ttt-quiz").first
+    quiz.wait_for(state="attached", timeout=60_000)
+    quiz.scroll_into_view_if_needed()
+    quiz.locator(".widget-radio-box input[type=radio]").first.wait_for(state="visible", timeout=60_000)
     page.get_by_text("She skips steps that have become automatic for her.").click()
     page.get_by_role("button", name="Check answer").click()
     page.get_by_text("Correct.", exact=True).wait_for(timeout=15_000)
