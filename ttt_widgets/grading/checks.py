@@ -66,11 +66,11 @@ class Checklist:
 
     @property
     def earned(self) -> float:
-        return sum(i.points for i in self.items if i.passed)
+        return float(sum(i.points for i in self.items if i.passed))
 
     @property
     def possible(self) -> float:
-        return sum(i.points for i in self.items)
+        return float(sum(i.points for i in self.items))
 
     def feedback(self) -> str:
         lines = [f"{self.title}: {self.earned:g} of {self.possible:g} points."]
