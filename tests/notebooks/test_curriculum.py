@@ -284,7 +284,11 @@ def test_facilitator_guide_covers_every_module():
     assert sorted(by_number) == [p.name[:2] for p in MODULES]
     for number, text in by_number.items():
         head = text.splitlines()[0]
-        assert re.search(r"\(\d+ minutes", head), f"module {number}: no timing"
+        minutes = re.search(r"\((\d+) minutes", head)
+        assert minutes, f"module {number}: no timing"
+        module = next(p for p in MODULES if p.name.startswith(number))
+        stated = re.search(r"\*\*Time:\*\* (\d+) minutes", _header(module)).group(1)
+        assert minutes.group(1) == stated, f"module {number}: the guide says {minutes.group(1)}, the module {stated}"
         for part in ("**Project:**", "**Live:**", "**Difficulties:**"):
             assert part in text, f"module {number}: no {part}"
 
