@@ -121,7 +121,7 @@ def voila_command(dashboards: Path, port: int = 8866, ip: str = "127.0.0.1", ext
     if preheat and pool_size > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if large_type:
-        cmd.append("--VoilaConfiguration.resources={'ttt_large_type': True}")
+        cmd.append("--VoilaConfiguration.resources=ttt_large_type=1")
     if token is not None:
         cmd.append(f"--Voila.token={token}")
     return [*cmd, *(extra or [])]
