@@ -147,3 +147,35 @@ def test_names_are_hidden_until_the_lead_turns_them_on_and_export_follows(db, tm
     assert "anna: clear" in moderation
     assert "anna" in open(dash.export_csv(tmp_path / "named.csv"), encoding="utf-8").read()
     dash.close()
+
+
+def test_reloading_the_dashboard_keeps_the_rooms_code_and_new_session_starts_fresh(db, monkeypatch):
+    store, _ = db
+    monkeypatch.delenv("TTT_SESSION", raising=False)
+    first = LiveDashboard.from_env(title="Workshop", store=store, questions=[("Sure?", "scale", None)])
+    store.submit(first.code, "Sure?", "p1", 4)
+    again = LiveDashboard.from_env(title="Workshop", store=store, questions=[("Sure?", "scale", None)])
+    assert again.code == first.code  # a page reload (or a preheated kernel) shows the same session
+    other = LiveDashboard.from_env(title="Another room", store=store)
+    assert other.code != first.code
+    old = again.code
+    again._new_btn.click()  # as the lead clicks "New session"
+    new = again.code
+    assert old == first.code and new != old
+    assert list(again.panels) == ["Sure?"] and again.panels["Sure?"].n == 0
+    assert new in again._header.value and "New session" in again._message.value
+    assert store.summary(old, "Sure?")["n"] == 1  # the old session's answers stay
+    assert LiveDashboard.from_env(title="Workshop", store=store).code == new
+    for d in (first, again, other):
+        d.close()
+
+
+def test_an_old_session_is_not_reused(db, monkeypatch):
+    import time
+
+    store, _ = db
+    code = store.open_session("Yesterday")
+    assert store.latest_session("Yesterday") == code
+    assert store.latest_session("Yesterday", max_age_hours=0) is None
+    monkeypatch.setattr(time, "time", lambda: 1e12)
+    assert store.latest_session("Yesterday") is None

@@ -449,16 +449,45 @@ class LiveDashboard(widgets.VBox):
         self._build()
         super().__init__(children=[self._header, self._grid, self._controls, self._message], **kwargs)
         self.add_class("ttt-live-dashboard")
-        self._names.observe(lambda change: self.set_show_names(change["new"]), names="value")
-        self._export_btn.on_click(lambda _: self.export_csv())
+        self._questions = [tuple(q) for q in questions or []]
+        self._interval = interval
+        self._wire()
         self._poller = _Poller(self.store, self.code, self._all_panels, self, interval)
         self._sync_panels()
         self._poller.start()
 
     @classmethod
-    def from_env(cls, title: str = "Live session", **kwargs: Any) -> "LiveDashboard":
-        """Show the session in ``TTT_SESSION`` when set (so reloading the page keeps the code), else open a new one."""
-        return cls(session=identity.current_session(), title=title, **kwargs)
+    def from_env(cls, title: str = "Live session", store=None, max_age_hours: float = 12, **kwargs: Any) -> "LiveDashboard":
+        """The lead's session: ``TTT_SESSION`` when set, else the newest session with this title opened in the last
+        ``max_age_hours`` (so reloading the page, or a preheated kernel, keeps the room's code), else a new one.
+        The dashboard's "New session" button starts a fresh one."""
+        store = _store_for(store)
+        code = identity.current_session() or store.latest_session(title, max_age_hours)
+        return cls(session=code, title=title, store=store, **kwargs)
+
+    def new_session(self) -> str:
+        """Open a new session with the same title and questions and show it; returns its join code."""
+        try:
+            code = self.store.open_session(self.title)
+            for q in self._questions:
+                self.store.add_question(code, *q)
+            self.store.add_question(code, STATUS_QUESTION, "status")
+        except Exception as exc:  # noqa: BLE001 - a widget callback must not raise into the page
+            self._message.value = message_html(f"Could not open a new session ({exc}).", "error")
+            return self.code
+        self.stop()
+        for p in [self.status, self.queue, *self.panels.values()]:
+            p.close()
+        self.code = code
+        self.panels = {}
+        self._build()
+        self.children = [self._header, self._grid, self._controls, self._message]
+        self._wire()
+        self._poller = _Poller(self.store, self.code, self._all_panels, self, self._interval)
+        self._sync_panels()
+        self._poller.start()
+        self._message.value = message_html(f"New session {code}: read the new code out to the room.", "ok")
+        return code
 
     def _build(self) -> None:
         self._header = widgets.HTML(
@@ -472,10 +501,17 @@ class LiveDashboard(widgets.VBox):
         self._export_btn = widgets.Button(description="Export CSV", icon="download",
                                           tooltip="Save every answer of this session to a CSV file")
         self._message = widgets.HTML()
-        self._controls = widgets.HBox([self._names, self._export_btn])
+        self._new_btn = widgets.Button(description="New session", icon="plus",
+                                       tooltip="Open a new session with a new join code (the current one stays readable)")
+        self._controls = widgets.HBox([self._names, self._export_btn, self._new_btn])
         self.status = StatusBoard(self.code, store=self.store, autorefresh=False)
         self.queue = QuestionBoard(self.code, store=self.store, autorefresh=False)
         self._grid = widgets.VBox([widgets.HBox([self.status, self.queue])])
+
+    def _wire(self) -> None:
+        self._names.observe(lambda change: self.set_show_names(change["new"]), names="value")
+        self._export_btn.on_click(lambda _: self.export_csv())
+        self._new_btn.on_click(lambda _: self.new_session())
 
     def _all_panels(self) -> list:
         self._sync_panels()

@@ -432,6 +432,24 @@ class ResponseStore:
                 continue
         raise StoreError("could not find a free join code")
 
+    def latest_session(self, title: str, max_age_hours: float = 12) -> str | None:
+        """The join code of the newest session with this title opened within ``max_age_hours``, else None.
+
+        A lead's dashboard uses it so that reloading the page (or a preheated kernel) keeps the room's code.
+        """
+        title = clean_text(title, limit=200, what="session title", single_line=True)
+        since = time.time() - max_age_hours * 3600
+
+        def work(conn):
+            return conn.execute(
+                sa.select(sessions_t.c.code)
+                .where(sessions_t.c.title == title, sessions_t.c.created >= since)
+                .order_by(sessions_t.c.created.desc(), sessions_t.c.id.desc())
+                .limit(1)
+            ).scalar()
+
+        return self._run(work)
+
     def session_info(self, code: str) -> dict:
         """Title, creation time, revision and whether names are shown; raises UnknownSession."""
         row = self._run(lambda conn: self._session_row(conn, code))
