@@ -48,11 +48,12 @@ def test_jupyterlab_runs_the_lesson_and_renders_the_quiz(jupyterlab_server, page
     # wait until the kernel is ready, then run every cell from the menu, as a trainee would
     helpers.lab_run_all_cells(page)
     # the quiz is near the end of the full module 01: JupyterLab paints cells only once they are scrolled to
-    quiz = page.locator(".jp-OutputArea .ttt-quiz").first
+    # (the module has two quizzes: this is its end-of-module quiz, whose first question is about the expert)
+    quiz = page.locator(".jp-OutputArea .ttt-quiz").filter(has_text="She skips steps")
     quiz.wait_for(state="attached", timeout=60_000)
     quiz.scroll_into_view_if_needed()
     quiz.locator(".widget-radio-box input[type=radio]").first.wait_for(state="visible", timeout=60_000)
-    page.get_by_text("She skips steps that have become automatic for her.").click()
-    page.get_by_role("button", name="Check answer").click()
-    page.get_by_text("Correct.", exact=True).wait_for(timeout=15_000)
+    quiz.get_by_text("She skips steps that have become automatic for her.").click()
+    quiz.get_by_role("button", name="Check answer").click()
+    quiz.get_by_text("Correct.", exact=True).wait_for(timeout=15_000)
     assert "Error displaying widget" not in page.inner_text(".jp-Notebook")
