@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -198,3 +199,16 @@ def test_exposing_the_server_requires_a_token_and_says_how_to_stay_safe():
 def test_is_servable_rules(tmp_path, relative, expected):
     (tmp_path / "sub").mkdir()
     assert is_servable(tmp_path, relative) is expected
+
+
+def test_bound_to_every_interface_it_requires_a_token_and_says_so(ttt_present, course):
+    base, proc = ttt_present(course / "dashboards", "--ip", "0.0.0.0", "--no-preheat")
+    out = proc.output()
+    match = re.search(r"http://0\.0\.0\.0:(\d+)/\?token=([0-9a-f]{32,})", out)
+    assert match, out[-2000:]
+    token = match.group(2)
+    assert "JupyterHub" in out and "token" in out
+    status, body = _get(base, "/voila/render/ok.ipynb")
+    assert status != 200 and "A safe dashboard" not in body
+    status, body = _get(base, f"/voila/render/ok.ipynb?token={token}")
+    assert status == 200 and "A safe dashboard" in body
