@@ -151,7 +151,9 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None, help="notebook names to measure (default: all)")
     args = parser.parse_args()
 
-    executable = shutil.which("chromium") or os.environ.get("TTT_CHROMIUM")
+    from ttt_widgets.doctor import chromium_path
+
+    executable = chromium_path()
     if not executable:
         print("Chromium not found (apt-get install chromium): nothing measured")
         return 0
