@@ -231,3 +231,19 @@ def test_report(graded, tmp_path):
     md = (tmp_path / f"{A}-report.md").read_text()
     assert "## Items most missed" in md and "module 04 Designing learning" in md
     assert "![Histogram of total scores of 15 students" in md
+
+
+def test_a_submission_that_kills_its_grader(graded):
+    """Kept last: it adds a student. Without the guard the worker dies, is replaced, and the cohort carries on."""
+    course = graded["course"]
+    blank = course.released_notebook(A, NB)
+    killer = helpers.replace_in_cell(blank, "learner_share", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
+    course.submit("killer", A, {NB: killer})
+    run = ttt(course, "grade", A, "--jobs", "1", "--no-guard", "--student", "killer", "correct")
+    table = _parse_table(run.stdout)
+    assert run.returncode == 1
+    assert table["killer"]["status"] == "failed" and table["correct"]["status"] == "graded"
+    assert "killer: the grading worker stopped (exit code -9) while grading this submission" in run.stdout
+    run = ttt(course, "grade", A, "--jobs", "1", "--student", "killer")
+    assert run.returncode == 0 and _parse_table(run.stdout)["killer"]["status"] == "flagged"
+    assert "Not allowed while grading: sending a signal to another process." in run.stdout

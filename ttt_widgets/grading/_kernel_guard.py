@@ -1,7 +1,7 @@
 # Run inside each grading kernel (IPKernelApp.exec_files) before any of the submission's code.
 # A guard, not a sandbox: a Python audit hook (PEP 578, Steve Dower 2018, "Runtime Audit Hooks") refuses to open,
 # list, change or delete files of the course outside this submission's own folder, to write anywhere else than
-# that folder or the temporary/cache folders, and to start other programs. Audit hooks cannot be removed from
+# that folder or the temporary/cache folders, to start other programs and to signal other processes. Audit hooks cannot be removed from
 # Python code once installed.
 def _ttt_install_grading_guard():
     import os
@@ -62,6 +62,8 @@ def _ttt_install_grading_guard():
                     check(path, True, "changing")
         elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "pty.spawn"):
             raise PermissionError("Not allowed while grading: starting another program.")
+        elif event in ("os.kill", "os.killpg") and args[0] != os.getpid():
+            raise PermissionError("Not allowed while grading: sending a signal to another process.")
 
     sys.addaudithook(hook)
 
