@@ -16,11 +16,17 @@ LAYERS = ("unit", "widgets", "content", "notebooks", "nbgrader", "live", "browse
 
 def pytest_collection_modifyitems(config, items):
     """Each test gets the marker of its folder (tests/<layer>/...), so `pytest -m widgets` runs one layer."""
-    for item in items:
+    def layer_of(item):
         rel = Path(str(item.fspath)).resolve().relative_to(ROOT / "tests")
-        layer = rel.parts[0] if len(rel.parts) > 1 else None
+        return rel.parts[0] if len(rel.parts) > 1 else None
+
+    for item in items:
+        layer = layer_of(item)
         if layer in LAYERS:
             item.add_marker(getattr(pytest.mark, layer))
+    # Browser tests run last: Playwright's sync API keeps an event loop running in the main thread while the
+    # session's browser is open, which would change what widget tests see; the quick layers also fail first.
+    items.sort(key=lambda item: layer_of(item) == "browser")
 
 
 @pytest.fixture(autouse=True, scope="session")
