@@ -17,7 +17,7 @@ import base64
 import html
 import io
 
-__all__ = ["PALETTE", "NAMED", "HATCHES", "new_figure", "figure_png", "figure_html", "save_figure"]
+__all__ = ["PALETTE", "NAMED", "HATCHES", "new_figure", "fixed_margins", "figure_png", "figure_html", "save_figure"]
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -33,6 +33,20 @@ def new_figure(width: float = 6.4, height: float = 3.6, nrows: int = 1, ncols: i
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(nrows, ncols)
     return fig, axes
+
+
+def fixed_margins(fig, left: float, bottom: float, right: float = 0.97, top: float = 0.95, hspace: float = 0.0) -> None:
+    """Place the axes (stacked vertically) at fixed margins instead of running constrained layout at each redraw.
+
+    Views that redraw on every slider move use it: the layout engine is the slowest part of a small figure.
+    """
+    fig.set_layout_engine("none")
+    axes = fig.axes
+    n = len(axes)
+    gap = hspace * (top - bottom) / max(n, 1)
+    h = (top - bottom - gap * (n - 1)) / n
+    for i, ax in enumerate(axes):
+        ax.set_position([left, top - (i + 1) * h - i * gap, right - left, h])
 
 
 def figure_png(fig, dpi: int = 96) -> bytes:

@@ -8,21 +8,10 @@ import ipywidgets as widgets
 
 from ..loader import list_content
 from ..models.blended import COMPONENT_KINDS, BlendedProgramme, compare
-from ..plots import HATCHES, PALETTE, figure_html, new_figure
+from ..plots import HATCHES, PALETTE, figure_html, fixed_margins, new_figure
 from ._common import esc, guarded, status
 
 __all__ = ["BlendedDesigner"]
-
-
-def _margins(fig, left: float, bottom: float, right: float = 0.97, top: float = 0.95, hspace: float = 0.0) -> None:
-    """Place the axes at fixed margins instead of running constrained layout at every redraw (much faster)."""
-    fig.set_layout_engine("none")
-    axes = fig.axes
-    n = len(axes)
-    gap = hspace * (top - bottom) / max(n, 1)
-    h = (top - bottom - gap * (n - 1)) / n
-    for i, ax in enumerate(axes):
-        ax.set_position([left, top - (i + 1) * h - i * gap, right - left, h])
 
 
 class BlendedDesigner(widgets.VBox):
@@ -175,7 +164,7 @@ class BlendedDesigner(widgets.VBox):
         self._table.value = (f"<table border='1' cellpadding='4' style='border-collapse:collapse'><tr><th></th>"
                              f"<th>A: {esc(a.name)}</th><th>B: {esc(b.name)}</th></tr>{body}</table>")
         fig, ax = new_figure(6.4, 3.0)
-        _margins(fig, left=0.26, bottom=0.16)
+        fixed_margins(fig, left=0.26, bottom=0.16)
         kinds = list(COMPONENT_KINDS)
         ys = range(len(kinds))
         ha, hb = a.hours_by_kind(), b.hours_by_kind()

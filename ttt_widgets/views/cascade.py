@@ -8,23 +8,12 @@ import ipywidgets as widgets
 
 from ..loader import list_content, load_content
 from ..models.cascade import MAX_LEVELS, Cascade, CascadeSolution, solve_cascade
-from ..plots import PALETTE, figure_html, new_figure
+from ..plots import PALETTE, figure_html, fixed_margins, new_figure
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["CascadePlanner"]
 
 _CUSTOM = "(your own plan)"
-
-
-def _margins(fig, left: float, bottom: float, right: float = 0.97, top: float = 0.95, hspace: float = 0.0) -> None:
-    """Place the axes at fixed margins instead of running constrained layout at every redraw (much faster)."""
-    fig.set_layout_engine("none")
-    axes = fig.axes
-    n = len(axes)
-    gap = hspace * (top - bottom) / max(n, 1)
-    h = (top - bottom - gap * (n - 1)) / n
-    for i, ax in enumerate(axes):
-        ax.set_position([left, top - (i + 1) * h - i * gap, right - left, h])
 
 
 class CascadePlanner(widgets.VBox):
@@ -207,7 +196,7 @@ class CascadePlanner(widgets.VBox):
         r = self.model.result()
         L = self.model.levels
         fig, ax = new_figure(6.4, 3.4)
-        _margins(fig, left=0.13, bottom=0.14, right=0.89, top=0.88)
+        fixed_margins(fig, left=0.13, bottom=0.14, right=0.89, top=0.88)
         xs = list(range(1, L + 1))
         ax.bar(xs, r.learners_per_level[1:], color=PALETTE[0], label="learners reached")
         ax.set_xlabel("level (generation of trainers below the masters)")

@@ -8,23 +8,12 @@ from typing import Any, Iterable
 import ipywidgets as widgets
 
 from ..models.evaluation import CSV_COLUMNS, LEVEL_NAMES, LEVELS, EvaluationPlan, EvaluationResults
-from ..plots import HATCHES, PALETTE, figure_html, new_figure
+from ..plots import HATCHES, PALETTE, figure_html, fixed_margins, new_figure
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["EvaluationPlanner", "EvaluationReport"]
 
 _MAX_UPLOAD = 5_000_000
-
-
-def _margins(fig, left: float, bottom: float, right: float = 0.97, top: float = 0.95, hspace: float = 0.0) -> None:
-    """Place the axes at fixed margins instead of running constrained layout at every redraw (much faster)."""
-    fig.set_layout_engine("none")
-    axes = fig.axes
-    n = len(axes)
-    gap = hspace * (top - bottom) / max(n, 1)
-    h = (top - bottom - gap * (n - 1)) / n
-    for i, ax in enumerate(axes):
-        ax.set_position([left, top - (i + 1) * h - i * gap, right - left, h])
 
 
 class EvaluationPlanner(widgets.VBox):

@@ -8,24 +8,13 @@ import ipywidgets as widgets
 
 from ..loader import load_content
 from ..models.memory import SpacingModel
-from ..plots import PALETTE, figure_html, new_figure
+from ..plots import PALETTE, figure_html, fixed_margins, new_figure
 from ._common import guarded
 
 __all__ = ["ForgettingCurve"]
 
 _CUSTOM = "Custom (use the sliders)"
 _MAX_REVIEWS = 4
-
-
-def _margins(fig, left: float, bottom: float, right: float = 0.97, top: float = 0.95, hspace: float = 0.0) -> None:
-    """Place the axes at fixed margins instead of running constrained layout at every redraw (much faster)."""
-    fig.set_layout_engine("none")
-    axes = fig.axes
-    n = len(axes)
-    gap = hspace * (top - bottom) / max(n, 1)
-    h = (top - bottom - gap * (n - 1)) / n
-    for i, ax in enumerate(axes):
-        ax.set_position([left, top - (i + 1) * h - i * gap, right - left, h])
 
 
 class ForgettingCurve(widgets.VBox):
@@ -172,7 +161,7 @@ class ForgettingCurve(widgets.VBox):
     def redraw(self) -> None:
         m = self.model
         fig, ax = new_figure(6.4, 3.4)
-        _margins(fig, left=0.1, bottom=0.14, top=0.86)
+        fixed_margins(fig, left=0.1, bottom=0.14, top=0.86)
         d1, r1 = m.curve(spaced=True)
         d0, r0 = m.curve(spaced=False)
         ax.plot(d0, r0 * 100, color=PALETTE[5], linestyle="--", linewidth=2,

@@ -7,21 +7,10 @@ from typing import Any, Callable, Iterable
 import ipywidgets as widgets
 
 from ..models.participation import KINDS, ParticipationLog
-from ..plots import HATCHES, PALETTE, figure_html, new_figure
+from ..plots import HATCHES, PALETTE, figure_html, fixed_margins, new_figure
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["ParticipationTracker"]
-
-
-def _margins(fig, left: float, bottom: float, right: float = 0.97, top: float = 0.95, hspace: float = 0.0) -> None:
-    """Place the axes at fixed margins instead of running constrained layout at every redraw (much faster)."""
-    fig.set_layout_engine("none")
-    axes = fig.axes
-    n = len(axes)
-    gap = hspace * (top - bottom) / max(n, 1)
-    h = (top - bottom - gap * (n - 1)) / n
-    for i, ax in enumerate(axes):
-        ax.set_position([left, top - (i + 1) * h - i * gap, right - left, h])
 
 
 class ParticipationTracker(widgets.VBox):
@@ -143,7 +132,7 @@ class ParticipationTracker(widgets.VBox):
         names = m.names
         height = max(1.8, 0.2 * len(names) + 0.9)
         fig, ax = new_figure(6.4, height)
-        _margins(fig, left=min(0.45, (max(map(len, names)) * 6.5 + 14) / (6.4 * 96)), bottom=0.55 / height,
+        fixed_margins(fig, left=min(0.45, (max(map(len, names)) * 6.5 + 14) / (6.4 * 96)), bottom=0.55 / height,
                  top=1 - 0.15 / height)
         left = [0] * len(names)
         ys = list(range(len(names)))
