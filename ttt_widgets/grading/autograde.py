@@ -102,8 +102,16 @@ def find_submissions(app, students: Iterable[str] | None = None) -> list[str]:
 
 
 # -- the converter each worker runs ------------------------------------------------------------------------------
-def _locked() -> contextlib.AbstractContextManager:
-    return _DB_LOCK if _DB_LOCK is not None else contextlib.nullcontext()
+@contextlib.contextmanager
+def _locked(timeout: float = 120.0):
+    """Hold the workers' gradebook lock. A worker killed while holding it (out of memory) cannot release it, so
+    waiting ends after ``timeout`` seconds and SQLite's own locking (a busy timeout) takes over."""
+    acquired = _DB_LOCK is not None and _DB_LOCK.acquire(timeout=timeout)
+    try:
+        yield
+    finally:
+        if acquired:
+            _DB_LOCK.release()
 
 
 def _make_converter_class():
