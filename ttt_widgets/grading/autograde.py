@@ -365,7 +365,8 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
     assignment : str
         The assignment id, as for ``nbgrader autograde``.
     jobs : int, optional
-        Number of worker processes (default: the number of CPUs).
+        Number of worker processes (default: the number of CPUs). Each worker waits about half of its time for
+        kernels to start and stop, so twice the number of CPUs is often faster (``benchmarks/bench_grade.py``).
     students : list of str, optional
         Grade only these students.
     force : bool
