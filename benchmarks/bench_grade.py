@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import helpers  # noqa: E402  (the tests' Course helper: a temporary copy of the course)
+from ttt_widgets.grading.autograde import default_jobs  # noqa: E402
 
 ASSIGNMENT = "01-objectives"
 NOTEBOOK = "objectives.ipynb"
@@ -95,7 +96,7 @@ def _timed(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,40,160", help="cohort sizes (default: 10,40,160)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="ttt grade workers (default: CPUs)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="ttt grade workers (default: as ttt grade, twice the CPUs)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size, interleaved; medians are shown")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]

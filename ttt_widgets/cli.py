@@ -130,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help="autograde every submission of an assignment in parallel with nbgrader")
     p.add_argument("assignment", help="assignment id (a folder of source/ in the course root)")
     p.add_argument("--jobs", "-j", type=int, default=None,
-                   help="worker processes (default: number of CPUs; twice that is often faster, as each worker "
-                        "waits about half the time for kernels to start and stop)")
+                   help="worker processes (default: twice the number of CPUs, since each worker waits about half "
+                        "the time for kernels to start and stop)")
     p.add_argument("--student", nargs="+", action="extend", default=None, metavar="ID", help="grade only these students")
     p.add_argument("--course", default=None, help="nbgrader course root (default: $TTT_COURSE or this folder)")
     p.add_argument("--no-force", action="store_true", help="skip submissions already autograded (like nbgrader)")
