@@ -80,6 +80,9 @@ def lab_command(root: Path, port: int = 8888, ip: str = "127.0.0.1", token: str 
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
+        # a classroom is often offline: no news pop-up, no update check against the internet
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     if token is not None:
         cmd.append(f"--IdentityProvider.token={token}")

@@ -74,7 +74,7 @@ def jupyterlab_server(tmp_path):
     def start(root: Path) -> tuple[str, str]:
         port = helpers.free_port()
         token = "ttt-test-token"
-        cmd = lab_command(root, port, token=token) + ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        cmd = lab_command(root, port, token=token)
         proc = helpers.start_process(cmd, tmp_path / f"lab-{port}.log", cwd=root)
         started.append(proc)
         base = f"http://127.0.0.1:{port}"
