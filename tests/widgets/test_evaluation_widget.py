@@ -79,3 +79,16 @@ def test_report_loads_a_good_file_and_an_upload(tmp_path):
     r._upload.value = ({"name": "x.csv", "type": "text/csv", "size": 10, "last_modified": datetime.now(timezone.utc),
                         "content": memoryview(HEADER.encode() + b"A,1,fun,,4\n")},)
     assert r.model.source == "x.csv" and r.model.likert("fun")[4] == 1
+
+
+def test_a_report_for_a_room_reads_only_uploaded_files():
+    import ipywidgets as widgets
+
+    from ttt_widgets import EvaluationReport
+
+    served = EvaluationReport(path_box=False)
+    row = served._load_row.children
+    assert not any(isinstance(w, widgets.Text) for w in row) and served._load_btn not in row
+    assert served._upload in row
+    default = EvaluationReport()
+    assert default._path in default._load_row.children and default._load_btn in default._load_row.children

@@ -130,6 +130,9 @@ class EvaluationReport(widgets.VBox):
         A CSV path, parsed results, or None for the packaged sample data set.
     confidence : float
         0.90, 0.95 or 0.99.
+    path_box : bool
+        Show a box to load a CSV by its path on the kernel's machine (default). A dashboard served to a room
+        passes False, so that only an uploaded file can be read.
 
     Examples
     --------
@@ -138,24 +141,26 @@ class EvaluationReport(widgets.VBox):
     24
     """
 
-    def __init__(self, source: str | Path | EvaluationResults | None = None, confidence: float = 0.95, **kwargs: Any) -> None:
+    def __init__(self, source: str | Path | EvaluationResults | None = None, confidence: float = 0.95,
+                 path_box: bool = True, **kwargs: Any) -> None:
         self.model = source if isinstance(source, EvaluationResults) else (
             EvaluationResults.sample() if source is None else EvaluationResults.from_csv(source))
-        self._build(confidence)
+        self._build(confidence, path_box)
         super().__init__(children=[self._title, self._load_row, self._format, self._source, self._plot, self._summary,
                                    self._status], **kwargs)
         self.add_class("ttt-evaluation-report")
         self._wire()
         self.redraw()
 
-    def _build(self, confidence: float) -> None:
+    def _build(self, confidence: float, path_box: bool = True) -> None:
         self._title = widgets.HTML("<h3 style='margin:4px 0'>Evaluation results</h3>")
         self._path = widgets.Text(placeholder="path/to/results.csv", description="CSV file", layout=widgets.Layout(width="360px"))
         self._load_btn = widgets.Button(description="Load")
         self._upload = widgets.FileUpload(accept=".csv", multiple=False, description="Upload CSV")
         self._confidence = widgets.Dropdown(options=[("90%", 0.90), ("95%", 0.95), ("99%", 0.99)], value=confidence,
                                             description="Confidence")
-        self._load_row = widgets.HBox([self._path, self._load_btn, self._upload, self._confidence],
+        by_path = [self._path, self._load_btn] if path_box else []
+        self._load_row = widgets.HBox([*by_path, self._upload, self._confidence],
                                       layout=widgets.Layout(flex_flow="row wrap"))
         self._format = widgets.HTML(f"<small>Columns: <code>{','.join(CSV_COLUMNS)}</code>; level is reaction, learning, "
                                     "behaviour or results (or 1-4); phase is pre, post or empty; reaction values are "
