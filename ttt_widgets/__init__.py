@@ -84,9 +84,11 @@ _EXPORTS: dict[str, str] = {
     # [F] grading
     "Checklist": ".grading.checks",
     "grade_cohort": ".grading.autograde",
+    "GradingError": ".grading.autograde",
     "write_report": ".grading.report",
     # [G] dashboards (the cohort-progress page reads the gradebook through the grading report's functions)
     "cohort_table": ".grading.report",
+    "course_overview": ".grading.report",
     "curriculum_links": ".grading.report",
     # [E] curriculum
     "Reflection": ".views.reflection",

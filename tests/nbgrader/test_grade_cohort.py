@@ -247,3 +247,22 @@ def test_a_submission_that_kills_its_grader(graded):
     run = ttt(course, "grade", A, "--jobs", "1", "--student", "killer")
     assert run.returncode == 0 and _parse_table(run.stdout)["killer"]["status"] == "flagged"
     assert "Not allowed while grading: sending a signal to another process." in run.stdout
+
+
+def test_course_overview_reads_the_configured_gradebook(graded):
+    """What the cohort-progress dashboard shows, from SQLite (read-only) or from nbgrader's PostgreSQL db_url."""
+    from ttt_widgets import course_overview
+
+    overview = course_overview(graded["course"].root)
+    assert A in overview.assignments
+    assert {"correct", "blank"} <= overview.submitted[A] <= set(overview.students)
+
+
+def test_course_overview_says_plainly_what_is_missing(tmp_path):
+    from ttt_widgets import GradingError, course_overview
+
+    with pytest.raises(GradingError, match="no nbgrader course"):
+        course_overview(tmp_path)
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    with pytest.raises(GradingError, match="No gradebook yet"):
+        course_overview(tmp_path)

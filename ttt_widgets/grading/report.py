@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CohortTable", "cohort_table", "write_report", "curriculum_links"]
+__all__ = ["CohortTable", "cohort_table", "course_overview", "write_report", "curriculum_links"]
 
 
 @dataclass
@@ -51,6 +51,56 @@ def _course_app(course_root: Path, assignment: str):
     if not (course_root / "nbgrader_config.py").exists():
         raise GradingError(f"{course_root} is not an nbgrader course root (no nbgrader_config.py)")
     return load_nbgrader_app(course_root, assignment)
+
+
+@dataclass(frozen=True)
+class CourseOverview:
+    """Who is in the course's gradebook and who submitted each assignment."""
+
+    students: list[str]
+    assignments: list[str]
+    submitted: dict[str, set[str]]
+
+
+def course_overview(course_root: str | os.PathLike) -> CourseOverview:
+    """Students, assignments and submissions, read (only read) from the course's configured gradebook.
+
+    Follows nbgrader's ``db_url`` (SQLite by default, PostgreSQL when configured). A SQLite gradebook is opened
+    read-only, so a dashboard can never change it; a missing one gives a :class:`GradingError` in plain words.
+    """
+    from nbgrader.api import Assignment, Student, SubmittedAssignment
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.orm import Session
+
+    from .autograde import GradingError
+
+    course_root = Path(course_root).resolve()
+    if not (course_root / "nbgrader_config.py").is_file():
+        raise GradingError(f"There is no nbgrader course in {course_root}: set TTT_COURSE to the course folder.")
+    url = make_url(_course_app(course_root, "").coursedir.db_url)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "")
+        if not url.database or not path.is_file():
+            raise GradingError("No gradebook yet: nothing has been graded in this course. "
+                               "Collect the submissions and run ttt grade first.")
+        url = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+    engine = create_engine(url)
+    try:
+        with Session(engine) as db:
+            students = sorted(st.id for st in db.query(Student))
+            assignments = sorted(a.name for a in db.query(Assignment))
+            submitted: dict[str, set[str]] = {a: set() for a in assignments}
+            for sub in db.query(SubmittedAssignment):
+                submitted[sub.assignment.name].add(sub.student.id)
+    except Exception as exc:  # noqa: BLE001 - say it plainly: the page must still open
+        raise GradingError(f"The gradebook cannot be read ({type(exc).__name__}): check db_url in "
+                           "nbgrader_config.py.") from None
+    finally:
+        engine.dispose()
+    if not assignments:
+        raise GradingError("The gradebook has no assignments yet.")
+    return CourseOverview(students, assignments, submitted)
 
 
 def cohort_table(course_root: str | os.PathLike, assignment: str) -> CohortTable:
