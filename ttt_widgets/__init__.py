@@ -9,7 +9,7 @@ matplotlib and SQLAlchemy load only when a name that needs them is first used.
 
 from __future__ import annotations
 
-from importlib import import_module
+from ._lazy import lazy_exports
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
@@ -98,21 +98,7 @@ _EXPORTS: dict[str, str] = {
     "load_reflections": ".models.reflection",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
-
-
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'ttt_widgets' has no attribute {name!r}") from None
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__all__, __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS, extra=("__version__",))
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only

@@ -16,7 +16,7 @@ Names are loaded lazily, so importing this package does not import SQLAlchemy or
 
 from __future__ import annotations
 
-from importlib import import_module
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "ResponseStore": ".store", "StoreError": ".store", "StoreUnavailable": ".store", "SchemaVersionError": ".store",
@@ -29,21 +29,7 @@ _EXPORTS = {
     "ExitTicketBoard": ".lead", "LiveDashboard": ".lead",
 }
 
-__all__ = sorted([*_EXPORTS, "doctor_check"])
-
-
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'ttt_widgets.live' has no attribute {name!r}") from None
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__all__, __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS, extra=("doctor_check",))
 
 
 def doctor_check() -> str:
