@@ -99,7 +99,25 @@ class _Poller:
             await asyncio.sleep(self.interval)
 
 
-class _Panel(widgets.VBox):
+class _Polling:
+    """Start/stop of a widget's own :class:`_Poller` (kept in ``self._poller``)."""
+
+    @property
+    def polling(self) -> bool:
+        """True while the widget refreshes itself."""
+        return self._poller.running
+
+    def start(self) -> bool:
+        """Start refreshing on the running event loop; False when there is none."""
+        return self._poller.start()
+
+    def stop(self) -> None:
+        poller = getattr(self, "_poller", None)
+        if poller is not None:
+            poller.stop()
+
+
+class _Panel(_Polling, widgets.VBox):
     """Base of the lead's panels: fetch (worker thread) then apply (event loop), with its own poller."""
 
     def __init__(self, session: str, store=None, autorefresh: bool = True, interval: float = POLL_INTERVAL,
@@ -143,20 +161,6 @@ class _Panel(widgets.VBox):
             self._status.value = message_html(str(exc), "error", "Please check:")
         except Exception as exc:  # noqa: BLE001
             self._offline(exc)
-
-    @property
-    def polling(self) -> bool:
-        """True while the panel refreshes itself."""
-        return self._poller.running
-
-    def start(self) -> bool:
-        """Start refreshing on the running event loop; False when there is none."""
-        return self._poller.start()
-
-    def stop(self) -> None:
-        poller = getattr(self, "_poller", None)
-        if poller is not None:
-            poller.stop()
 
     def close(self) -> None:
         self.stop()
@@ -415,7 +419,7 @@ _PANEL_FOR_KIND = {"poll": LiveResults, "multi": LiveResults, "scale": LiveResul
                    "exit": ExitTicketBoard}
 
 
-class LiveDashboard(widgets.VBox):
+class LiveDashboard(_Polling, widgets.VBox):
     """The lead's dashboard for one session: the join code, large, then every live panel.
 
     Panels for questions added later (by the lead, or by trainees' widgets when they first send) appear on their
@@ -564,15 +568,6 @@ class LiveDashboard(widgets.VBox):
         """Re-read everything now."""
         for p in self._all_panels():
             p.refresh()
-
-    @property
-    def polling(self) -> bool:
-        return self._poller.running
-
-    def stop(self) -> None:
-        poller = getattr(self, "_poller", None)
-        if poller is not None:
-            poller.stop()
 
     def close(self) -> None:
         self.stop()
