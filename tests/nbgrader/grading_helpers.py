@@ -9,6 +9,17 @@ from pathlib import Path
 import helpers
 
 
+# Answers to the warm-up assignment (00-warmup) that several tests submit.
+WARMUP_SOLUTION = '''def learner_share(segments):
+    total = sum(m for _, m, _ in segments)
+    return 0.0 if total == 0 else 100 * sum(m for _, m, a in segments if a) / total
+'''
+# counts segments instead of minutes: the misconception the test's feedback names
+WARMUP_WRONG = '''def learner_share(segments):
+    return 100 * sum(1 for *_, a in segments if a) / len(segments)
+'''
+
+
 def make_course(root: Path, extra_config: str = "") -> helpers.Course:
     """A copy of the kit's course; ``extra_config`` is appended to its nbgrader_config.py."""
     course = helpers.Course(root)

@@ -15,17 +15,12 @@ from datetime import datetime, timezone
 import pytest
 
 import helpers
+from grading_helpers import WARMUP_SOLUTION as SOLUTION
+from grading_helpers import WARMUP_WRONG as WRONG
 from grading_helpers import make_course, new_postgres_database, snapshot, ttt
 
 A = "00-warmup"
 NB = "warmup.ipynb"
-SOLUTION = '''def learner_share(segments):
-    total = sum(m for _, m, _ in segments)
-    return 0.0 if total == 0 else 100 * sum(m for _, m, a in segments if a) / total
-'''
-WRONG = '''def learner_share(segments):
-    return 100 * sum(1 for *_, a in segments if a) / len(segments)
-'''
 # a short execution timeout and a late-submission penalty, so both are exercised (and respected) in seconds
 EXTRA_CONFIG = """
 c.ExecutePreprocessor.timeout = 2

@@ -3,18 +3,11 @@
 import pytest
 
 import helpers
+from grading_helpers import WARMUP_SOLUTION as SOLUTION
+from grading_helpers import WARMUP_WRONG as WRONG
 
 ASSIGNMENT = "00-warmup"
 NOTEBOOK = "warmup.ipynb"
-
-SOLUTION = '''def learner_share(segments):
-    total = sum(m for _, m, _ in segments)
-    return 0.0 if total == 0 else 100 * sum(m for _, m, a in segments if a) / total
-'''
-# counts segments instead of minutes: the misconception the feedback names
-WRONG = '''def learner_share(segments):
-    return 100 * sum(1 for *_, a in segments if a) / len(segments)
-'''
 
 
 @pytest.fixture(scope="module")
