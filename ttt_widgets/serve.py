@@ -9,6 +9,8 @@ subclass of Voila's application that
 - renders with the kit's own template (``ttt_widgets/templates/voila/templates/ttt``, shipped as package data):
   no external links, no code, one light theme with a large-type option for projectors;
 - removes facilitator-only cells (tag ``skip-voila``) before they run, with nbconvert's ``TagRemovePreprocessor``;
+- serves the live service (``ttt_widgets.live.service``): the HTTP API that trainees' widgets and phones answer
+  through, and the phone page at ``/join``; only this process holds the response store's URL;
 - refuses, with 404, every request that would reach outside the dashboards folder: ``..`` and encoded ``..``
   segments, absolute paths, hidden files, symlinks whose target lies outside the folder, and the course's private
   files (``nbgrader_config.py``, gradebooks, SQLite stores) even when they sit inside it.
@@ -316,8 +318,15 @@ def main(argv: list[str] | None = None) -> int:
             self.config.ContentsManager.hide_globs = hide + [
                 "__pycache__", "*.pyc", "*.py", "*.db", "*.sqlite*", "gradebook*", "*~"]
 
+            # the dashboards' kernels learn where the live service is (push), the lead's token and the join address
+            from .live.service import env_for_kernels
+
+            os.environ.update(env_for_kernels(self.port, self.ip, self.token or None, self.base_url))
+
         def init_handlers(self):
-            return _harden(super().init_handlers(), Path(self.root_dir).resolve())
+            from .live.service import handlers as live_handlers
+
+            return _harden([*live_handlers(self.base_url), *super().init_handlers()], Path(self.root_dir).resolve())
 
     PresentVoila.launch_instance(argv)
     return 0

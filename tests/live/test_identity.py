@@ -6,6 +6,7 @@ import pytest
 
 from ttt_widgets import live
 from ttt_widgets.live import identity
+from ttt_widgets.live.store import SCHEMA_VERSION
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,7 @@ def test_ttt_session_environment_variable_joins(data_dir, monkeypatch):
 
 
 def test_doctor_check_describes_the_store(data_dir, monkeypatch):
-    assert "SQLite" in live.doctor_check() and "schema 1" in live.doctor_check()
+    assert "SQLite" in live.doctor_check() and f"schema {SCHEMA_VERSION}" in live.doctor_check()
     monkeypatch.setenv("TTT_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     with pytest.raises(live.StoreError):
         live.doctor_check()

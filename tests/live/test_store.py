@@ -68,7 +68,7 @@ def test_summary_of_every_kind_has_no_names(store, code):
 def test_hostile_text_is_stored_as_data(store, code, text):
     store.add_question(code, "Word", "words")
     assert store.submit(code, "Word", "p1", text) == text
-    assert store.responses(code, "Word")[0]["value"] == text
+    assert store.responses(code, "Word")[0]["value"] == [text]
     assert store.summary(code, "Ready?")["n"] == 0  # the tables are all still there
 
 
@@ -191,3 +191,125 @@ def test_sqlite_store_uses_wal_and_a_busy_timeout(tmp_path):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 7000
+
+
+def test_a_word_cloud_takes_several_words_per_participant_and_repeated_words_grow(store, code):
+    store.add_question(code, "Word", "words")
+    for word in ("clear", "Clear!", "fun", "long"):
+        store.submit(code, "Word", "p1", word)
+    store.submit(code, "Word", "p2", "CLEAR")
+    store.submit(code, "Word", "p3", "fun")
+    words = store.summary(code, "Word")["words"]
+    # p1's "Clear!" is the same word as "clear" (counted once for p1); p2 adds one more
+    from ttt_widgets.live.store import word_key
+
+    assert [(word_key(w["word"]), w["count"]) for w in words] == [("clear", 2), ("fun", 2), ("long", 1)]
+    for i in range(10):
+        store.submit(code, "Word", "p4", f"w{i}")
+    assert len(store.responses(code, "Word")[-1]["value"]) == 5  # MAX_WORDS: the newest five stay
+
+
+def test_the_lead_can_hide_a_word_whoever_sent_it(store, code):
+    store.add_question(code, "Word", "words")
+    store.submit(code, "Word", "p1", "rude")
+    store.submit(code, "Word", "p2", "Rude")
+    store.submit(code, "Word", "p2", "kind")
+    store.hide_word(code, "Word", "RUDE")
+    assert [w["word"] for w in store.summary(code, "Word")["words"]] == ["kind"]
+    store.hide_word(code, "Word", "rude", hidden=False)
+    assert {w["word"].casefold() for w in store.summary(code, "Word")["words"]} == {"rude", "kind"}
+
+
+def test_a_scale_with_the_same_points_but_other_labels_answers_the_same_question(store, code):
+    store.add_question(code, "How confident?", "scale")  # the lead: 1-5, no labels
+    store.add_question(code, "How confident?", "scale", ["Not at all", "A little", "Somewhat", "Fairly", "Very"])
+    store.submit(code, "How confident?", "p1", 4)
+    assert store.summary(code, "How confident?")["counts"]["4"] == 1
+    with pytest.raises(ValueError, match="already exists"):
+        store.add_question(code, "How confident?", "scale", ["no", "yes"])
+    store.add_question(code, "Ready?", "poll", ["maybe", "yes", "no"])  # same choices, another order
+    with pytest.raises(ValueError, match="already exists"):
+        store.add_question(code, "Ready?", "poll", ["yes", "no"])
+
+
+def test_question_text_is_cleaned_the_same_way_when_answering(store, code):
+    store.add_question(code, "Tabs\tand  spaces ", "poll", ["a", "b"])
+    store.submit(code, "Tabs\tand  spaces ", "p1", "a")
+    assert store.summary(code, "Tabs and spaces")["counts"] == {"a": 1, "b": 0}
+
+
+def test_a_closed_question_or_an_ended_countdown_refuses_answers(store, code):
+    from ttt_widgets.live.store import QuestionClosed
+
+    store.set_question_state(code, "Ready?", closed=True)
+    with pytest.raises(QuestionClosed, match="closed"):
+        store.submit(code, "Ready?", "p1", "yes")
+    store.set_question_state(code, "Ready?", closed=False)
+    store.submit(code, "Ready?", "p1", "yes")
+    store.set_question_state(code, "Ready?", closes_in=0.2)
+    assert store.state(code)["questions"]["Ready?"]["closed"] is False
+    import time
+
+    time.sleep(0.3)
+    assert store.state(code)["questions"]["Ready?"]["closed"] is True
+    with pytest.raises(QuestionClosed):
+        store.submit(code, "Ready?", "p2", "no")
+    with pytest.raises(ValueError, match="countdown"):
+        store.set_question_state(code, "Ready?", closes_in=-5)
+
+
+def test_controls_current_question_answer_first_and_approval(store, code):
+    assert store.state(code) == {"current": None, "answer_first": False, "approve_asks": False,
+                                 "questions": {"Ready?": {"closed": False, "revealed": False, "closes_at": None}}}
+    store.set_controls(code, current="Ready?", answer_first=True)
+    store.set_question_state(code, "Ready?", revealed=True)
+    state = store.state(code)
+    assert state["current"] == "Ready?" and state["answer_first"] and state["questions"]["Ready?"]["revealed"]
+    with pytest.raises(UnknownQuestion):
+        store.set_controls(code, current="No such question")
+    store.set_controls(code, current=None)
+    assert store.state(code)["current"] is None
+
+    store.ask(code, "p1", "before approval mode")
+    store.set_controls(code, approve_asks=True)
+    held = store.ask(code, "p2", "needs a look")
+    assert [a["text"] for a in store.queue(code)] == ["before approval mode"]
+    assert [a["pending"] for a in store.queue(code, include_pending=True)] == [False, True]
+    store.approve_ask(code, held)
+    assert {a["text"] for a in store.queue(code)} == {"before approval mode", "needs a look"}
+
+
+def test_participant_tokens_are_kept_only_as_hashes(store, code, store_url):
+    name, token = store.register_participant(code)
+    assert name.startswith("p-") and len(token) >= 40
+    assert store.participant_for_token(code, token) == name
+    assert store.participant_for_token(code, token + "x") is None
+    other = store.open_session("Other")
+    assert store.participant_for_token(other, token) is None  # a token belongs to one session
+    engine = sa.create_engine(store_url)
+    with engine.connect() as conn:
+        dump = repr(conn.execute(sa.text("SELECT * FROM ttt_participants")).all())
+    engine.dispose()
+    assert token not in dump and name in dump
+
+
+def test_a_version_1_store_is_upgraded_in_place(store_url):
+    from ttt_widgets.live.store import metadata
+
+    engine = sa.create_engine(store_url)
+    v1 = [metadata.tables[n] for n in ("ttt_meta", "ttt_sessions", "ttt_questions", "ttt_answers", "ttt_history",
+                                       "ttt_asks", "ttt_votes")]
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=v1)
+        conn.execute(meta_t.insert().values(key="schema_version", value="1"))
+    engine.dispose()
+    store = ResponseStore(store_url)
+    c = store.open_session("Old")
+    store.add_question(c, "Ready?", "poll", ["yes", "no"])
+    store.set_controls(c, current="Ready?")
+    assert store.state(c)["current"] == "Ready?"
+    store.close()
+    engine = sa.create_engine(store_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(meta_t.c.value)).scalar() == str(SCHEMA_VERSION)
+    engine.dispose()

@@ -41,11 +41,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 __all__ = [
     "ResponseStore", "StoreError", "StoreUnavailable", "SchemaVersionError", "UnknownSession", "UnknownQuestion",
-    "SCHEMA_VERSION", "KINDS", "STATUSES", "MAX_TEXT", "clean_text", "default_url", "validate_value",
+    "QuestionClosed", "QUEUE", "SCHEMA_VERSION", "KINDS", "STATUSES", "MAX_TEXT", "MAX_WORDS", "clean_text", "default_url",
+    "validate_value", "word_key",
 ]
 
-#: version of the tables below; a store written by a newer kit is refused with a clear message
-SCHEMA_VERSION = 1
+#: version of the tables below; a store written by a newer kit is refused with a clear message. Version 2 added
+#: participants (tokens issued by the live service), the lead's controls and the review of queued questions, as new
+#: tables: a version-1 store is upgraded in place by creating them.
+SCHEMA_VERSION = 2
 #: the kinds of question the store understands
 KINDS = ("poll", "multi", "scale", "words", "status", "exit")
 #: the sticky-note colours of a status card, in board order
@@ -55,6 +58,10 @@ MAX_TEXT = 500
 #: join codes avoid look-alike characters (0/O, 1/I/L) so a room can read them off a projector
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+#: how many entries one participant may have on a word cloud (a new one beyond that replaces their oldest)
+MAX_WORDS = 5
+#: the pseudo-question a lead makes current to show the question queue on phones
+QUEUE = "(question queue)"
 #: the key of the question under which status cards are stored
 STATUS_QUESTION = "Status"
 
@@ -79,6 +86,10 @@ class UnknownSession(StoreError, ValueError):
 
 class UnknownQuestion(StoreError, ValueError):
     """The session has no question with this text."""
+
+
+class QuestionClosed(StoreError, ValueError):
+    """The lead has closed this question (or its countdown ran out): answers are no longer taken."""
 
 
 # -- values --------------------------------------------------------------------------------------------------------
@@ -153,6 +164,16 @@ def validate_value(kind: str, options: list[str] | None, value: Any) -> Any:
     raise ValueError(f"unknown question kind {kind!r} (known: {', '.join(KINDS)})")
 
 
+def word_key(text: str) -> str:
+    """What makes two word-cloud entries the same word: case and surrounding punctuation do not count."""
+    return unicodedata.normalize("NFKC", text).casefold().strip(" .,;:!?\"'()[]")  or text.casefold()
+
+
+def _entries(value: Any) -> list[str]:
+    """A participant's word-cloud entries (a version-1 store kept one string)."""
+    return [value] if isinstance(value, str) else [v for v in (value or []) if isinstance(v, str)]
+
+
 def _check_options(kind: str, options: Iterable[str] | None) -> list[str] | None:
     if kind in ("poll", "multi"):
         opts = [clean_text(o, limit=200, what="choice", single_line=True) for o in (options or [])]
@@ -171,6 +192,17 @@ def _check_options(kind: str, options: Iterable[str] | None) -> list[str] | None
     if kind in ("words", "exit"):
         return None
     raise ValueError(f"unknown question kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+def _compatible(kind: str, options: list[str] | None, new_kind: str, new_options: list[str] | None) -> bool:
+    """Whether a second definition of a question takes the same answers as the first."""
+    if kind != new_kind:
+        return False
+    if kind == "scale":
+        return len(options or []) == len(new_options or [])
+    if kind in ("poll", "multi"):
+        return sorted(options or []) == sorted(new_options or [])
+    return True
 
 
 def default_url() -> str:
@@ -240,6 +272,48 @@ votes_t = sa.Table(
     sa.Column("ask_id", sa.Integer, sa.ForeignKey("ttt_asks.id"), primary_key=True),
     sa.Column("participant", sa.String(200), primary_key=True),
 )
+
+
+participants_t = sa.Table(  # participants registered with the live service: the token is known only by its hash
+    "ttt_participants", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("ttt_sessions.id"), nullable=False, index=True),
+    sa.Column("participant", sa.String(200), nullable=False),
+    sa.Column("via", sa.String(20), nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+)
+session_state_t = sa.Table(  # the lead's controls of a session
+    "ttt_session_state", metadata,
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("ttt_sessions.id"), primary_key=True),
+    sa.Column("current_question", sa.Integer, nullable=True),
+    sa.Column("answer_first", sa.Boolean, nullable=False, default=False),
+    sa.Column("approve_asks", sa.Boolean, nullable=False, default=False),
+)
+question_state_t = sa.Table(  # closed, revealed, countdown of one question
+    "ttt_question_state", metadata,
+    sa.Column("question_id", sa.Integer, sa.ForeignKey("ttt_questions.id"), primary_key=True),
+    sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    sa.Column("revealed", sa.Boolean, nullable=False, default=False),
+    sa.Column("closes_at", sa.Float, nullable=True),
+)
+ask_review_t = sa.Table(  # a queued question waiting for the lead's approval (approve-before-show)
+    "ttt_ask_review", metadata,
+    sa.Column("ask_id", sa.Integer, sa.ForeignKey("ttt_asks.id"), primary_key=True),
+    sa.Column("approved", sa.Boolean, nullable=False, default=False),
+)
+hidden_words_t = sa.Table(  # words the lead hid from a word cloud (every participant's entry of that word)
+    "ttt_hidden_words", metadata,
+    sa.Column("question_id", sa.Integer, sa.ForeignKey("ttt_questions.id"), primary_key=True),
+    sa.Column("word", sa.String(600), primary_key=True),
+)
+#: PostgreSQL channel on which every write announces its session (``LISTEN ttt_live``); the payload is the code
+NOTIFY_CHANNEL = "ttt_live"
+
+
+def token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 def _new_code() -> str:
@@ -372,6 +446,10 @@ class ResponseStore:
                     if found is None:
                         conn.execute(meta_t.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
                         found = str(SCHEMA_VERSION)
+                    elif int(found) < SCHEMA_VERSION:  # the new tables were just created: record the upgrade
+                        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version")
+                                     .values(value=str(SCHEMA_VERSION)))
+                        found = str(SCHEMA_VERSION)
                 break
             except (IntegrityError, OperationalError, DBAPIError) as exc:
                 if attempt == 7:
@@ -399,6 +477,7 @@ class ResponseStore:
         return self._ids[key]
 
     def _question(self, conn, code: str, question: str):
+        question = clean_text(question, limit=500, what="question", single_line=True)  # as add_question stored it
         key = ("q", normalise_code(code), question)
         if key not in self._ids:
             sid = self._session_id(conn, code)
@@ -413,6 +492,8 @@ class ResponseStore:
     @staticmethod
     def _bump(conn, sid: int) -> None:
         conn.execute(sessions_t.update().where(sessions_t.c.id == sid).values(revision=sessions_t.c.revision + 1))
+        if conn.dialect.name == "postgresql":  # delivered at COMMIT, to every LISTEN ttt_live (the live service)
+            conn.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, str(sid))))
 
     # -- sessions ----------------------------------------------------------------------------------------------
     def open_session(self, title: str = "Live session") -> str:
@@ -476,6 +557,10 @@ class ResponseStore:
 
         Kinds: ``poll`` (one choice), ``multi`` (several choices), ``scale`` (1..n, default 5 points), ``words``
         (short free text), ``status`` (stuck/working/done), ``exit`` (two free-text parts).
+
+        A question that exists already is kept as it is when the new definition takes the same answers: a scale
+        with as many points (whatever its labels), a poll with the same choices in another order. So a trainee's
+        ``Scale(...)`` with agreement labels answers the lead's unlabelled 1-5 scale of the same text.
         """
         question = clean_text(question, limit=500, what="question", single_line=True)
         opts = _check_options(kind, options)
@@ -486,7 +571,7 @@ class ResponseStore:
             row = conn.execute(sa.select(questions_t).where(questions_t.c.session_id == sid,
                                                             questions_t.c.text == question)).first()
             if row is not None:
-                if row.kind != kind or (row.options or None) != encoded:
+                if not _compatible(row.kind, json.loads(row.options) if row.options else None, kind, opts):
                     raise ValueError(f"the question {question!r} already exists in this session as a {row.kind} "
                                      "with other choices: give the new one another text")
                 return
@@ -510,6 +595,9 @@ class ResponseStore:
     def submit(self, session: str, question: str, participant: str, value: Any) -> Any:
         """Store an answer; a later answer of the same participant replaces the earlier one (history is kept).
 
+        On a word cloud (``words``) a later entry is added to the participant's earlier ones instead (up to
+        :data:`MAX_WORDS`; the same word twice counts once). A closed question raises :class:`QuestionClosed`.
+
         Returns the value as stored (cleaned). Raises ValueError for a bad answer, UnknownSession/UnknownQuestion,
         or StoreUnavailable when the store cannot be reached.
         """
@@ -518,9 +606,20 @@ class ResponseStore:
         def work(conn):
             qid, kind, options = self._question(conn, session, question)
             clean = validate_value(kind, options, value)
-            encoded = json.dumps(clean, ensure_ascii=False)
             now = time.time()
-            conn.execute(history_t.insert().values(question_id=qid, participant=participant, value=encoded, created=now))
+            state = conn.execute(sa.select(question_state_t).where(question_state_t.c.question_id == qid)).first()
+            if state is not None and (state.closed or (state.closes_at is not None and now >= state.closes_at)):
+                raise QuestionClosed(f"the lead has closed the question {question!r}: answers are no longer taken")
+            stored = clean
+            if kind == "words":  # a word cloud: each participant may add several entries
+                before = conn.execute(sa.select(answers_t.c.value).where(
+                    answers_t.c.question_id == qid, answers_t.c.participant == participant)).scalar()
+                entries = _entries(json.loads(before)) if before is not None else []
+                entries = [e for e in entries if word_key(e) != word_key(clean)] + [clean]
+                stored = entries[-MAX_WORDS:]
+            encoded = json.dumps(stored, ensure_ascii=False)
+            conn.execute(history_t.insert().values(question_id=qid, participant=participant,
+                                                   value=json.dumps(clean, ensure_ascii=False), created=now))
             ins = _insert(conn)(answers_t).values(question_id=qid, participant=participant, value=encoded, updated=now,
                                                   hidden=False)
             conn.execute(ins.on_conflict_do_update(index_elements=["question_id", "participant"],
@@ -560,14 +659,140 @@ class ResponseStore:
             self._bump(conn, self._session_id(conn, session))
         self._run(work, write=True)
 
+    def hide_word(self, session: str, question: str, word: str, hidden: bool = True) -> None:
+        """Hide (or unhide) one word of a word cloud, whoever sent it (moderation of the cloud)."""
+        key = word_key(clean_text(word, what="word", single_line=True))
+
+        def work(conn):
+            qid, _, _ = self._question(conn, session, question)
+            conn.execute(hidden_words_t.delete().where(hidden_words_t.c.question_id == qid, hidden_words_t.c.word == key))
+            if hidden:
+                conn.execute(hidden_words_t.insert().values(question_id=qid, word=key))
+            self._bump(conn, self._session_id(conn, session))
+        self._run(work, write=True)
+
+    # -- the lead's controls ----------------------------------------------------------------------------------
+    def state(self, session: str) -> dict:
+        """The lead's controls: the current question (what phones show), answer-first and approve-before-show
+        modes, and per question whether it is closed, revealed, and when its countdown ends."""
+        def work(conn):
+            sid = self._session_id(conn, session)
+            srow = conn.execute(sa.select(session_state_t).where(session_state_t.c.session_id == sid)).first()
+            rows = conn.execute(sa.select(questions_t.c.id, questions_t.c.text, question_state_t.c.closed,
+                                          question_state_t.c.revealed, question_state_t.c.closes_at)
+                                .select_from(questions_t.outerjoin(question_state_t,
+                                                                   question_state_t.c.question_id == questions_t.c.id))
+                                .where(questions_t.c.session_id == sid).order_by(questions_t.c.id)).all()
+            return srow, rows
+        srow, rows = self._run(work)
+        now = time.time()
+        by_id = {r.id: r.text for r in rows}
+        return {
+            "current": (None if srow is None else QUEUE if srow.current_question == 0
+                        else by_id.get(srow.current_question)),
+            "answer_first": bool(srow.answer_first) if srow is not None else False,
+            "approve_asks": bool(srow.approve_asks) if srow is not None else False,
+            "questions": {r.text: {"closed": bool(r.closed) or (r.closes_at is not None and now >= r.closes_at),
+                                   "revealed": bool(r.revealed),
+                                   "closes_at": r.closes_at} for r in rows},
+        }
+
+    def set_controls(self, session: str, *, current: str | None | bool = False, answer_first: bool | None = None,
+                     approve_asks: bool | None = None) -> None:
+        """Change the session's controls; ``current=None`` shows no question on the phones, ``False`` leaves it."""
+        def work(conn):
+            sid = self._session_id(conn, session)
+            values: dict[str, Any] = {}
+            if current is not False:
+                values["current_question"] = (None if current is None else 0 if current == QUEUE
+                                              else self._question(conn, session, current)[0])
+            if answer_first is not None:
+                values["answer_first"] = bool(answer_first)
+            if approve_asks is not None:
+                values["approve_asks"] = bool(approve_asks)
+            if not values:
+                return
+            found = conn.execute(sa.select(session_state_t.c.session_id).where(session_state_t.c.session_id == sid)).first()
+            if found is None:
+                conn.execute(session_state_t.insert().values(session_id=sid, **{"current_question": None,
+                                                                                "answer_first": False,
+                                                                                "approve_asks": False, **values}))
+            else:
+                conn.execute(session_state_t.update().where(session_state_t.c.session_id == sid).values(**values))
+            self._bump(conn, sid)
+        self._run(work, write=True)
+
+    def set_question_state(self, session: str, question: str, *, closed: bool | None = None,
+                           revealed: bool | None = None, closes_in: float | None | bool = False) -> None:
+        """Close or reopen a question, reveal its results to the room, or start (``closes_in`` seconds) or stop
+        (``closes_in=None``) a countdown after which answers are refused."""
+        def work(conn):
+            qid, _, _ = self._question(conn, session, question)
+            values: dict[str, Any] = {}
+            if closed is not None:
+                values["closed"] = bool(closed)
+                if not closed:
+                    values["closes_at"] = None
+            if revealed is not None:
+                values["revealed"] = bool(revealed)
+            if closes_in is not False:
+                if closes_in is not None and not (isinstance(closes_in, (int, float)) and 0 < closes_in <= 3600):
+                    raise ValueError("a countdown runs from 1 second to an hour")
+                values["closes_at"] = None if closes_in is None else time.time() + float(closes_in)
+            if not values:
+                return
+            found = conn.execute(sa.select(question_state_t.c.question_id)
+                                 .where(question_state_t.c.question_id == qid)).first()
+            if found is None:
+                conn.execute(question_state_t.insert().values(question_id=qid, **{"closed": False, "revealed": False,
+                                                                                  "closes_at": None, **values}))
+            else:
+                conn.execute(question_state_t.update().where(question_state_t.c.question_id == qid).values(**values))
+            self._bump(conn, self._session_id(conn, session))
+        self._run(work, write=True)
+
+    # -- participants of the live service ---------------------------------------------------------------------
+    def register_participant(self, session: str, participant: str | None = None, via: str = "token") -> tuple[str, str]:
+        """Issue a participant token for a session; returns ``(participant, token)``. The store keeps only the
+        token's hash. ``participant`` is given when another authority vouches for the name (JupyterHub), else a
+        random pseudonym is made."""
+        token = secrets.token_urlsafe(32)
+        name = participant or f"p-{secrets.token_hex(5)}"
+        name = clean_text(name, limit=200, what="participant id", single_line=True)
+
+        def work(conn):
+            sid = self._session_id(conn, session)
+            conn.execute(participants_t.insert().values(token_hash=token_hash(token), session_id=sid,
+                                                        participant=name, via=via, created=time.time()))
+        self._run(work, write=True)
+        return name, token
+
+    def participant_for_token(self, session: str, token: str) -> str | None:
+        """The participant a token was issued to in this session, else None."""
+        if not isinstance(token, str) or not token or len(token) > 200:
+            return None
+
+        def work(conn):
+            sid = self._session_id(conn, session)
+            return conn.execute(sa.select(participants_t.c.participant).where(
+                participants_t.c.token_hash == token_hash(token), participants_t.c.session_id == sid)).scalar()
+        return self._run(work)
+
+    def count_participants(self, session: str) -> int:
+        def work(conn):
+            sid = self._session_id(conn, session)
+            return conn.execute(sa.select(sa.func.count()).select_from(participants_t)
+                                .where(participants_t.c.session_id == sid)).scalar_one()
+        return self._run(work)
+
     def summary(self, session: str, question: str) -> dict:
         """Aggregates only (nobody's name): counts per choice, mean of a scale, visible texts, status ages."""
         def work(conn):
             qid, kind, options = self._question(conn, session, question)
             rows = conn.execute(sa.select(answers_t.c.id, answers_t.c.value, answers_t.c.updated, answers_t.c.hidden)
                                 .where(answers_t.c.question_id == qid).order_by(answers_t.c.updated)).all()
-            return kind, options, rows
-        kind, options, rows = self._run(work)
+            return qid, kind, options, rows
+        qid, kind, options, rows = self._run(work)
         values = [(r.id, json.loads(r.value), r.updated, bool(r.hidden)) for r in rows]
         out: dict[str, Any] = {"question": question, "kind": kind, "options": options, "n": len(values)}
         if kind in ("poll", "multi", "status"):
@@ -588,7 +813,18 @@ class ResponseStore:
             out["labels"] = options
             out["mean"] = (sum(v for _, v, _, _ in values) / len(values)) if values else None
         elif kind == "words":
-            out["texts"] = [{"id": i, "text": v, "hidden": h} for i, v, _, h in values]
+            hidden_words = self._run(lambda conn: set(conn.execute(
+                sa.select(hidden_words_t.c.word).where(hidden_words_t.c.question_id == qid)).scalars()))
+            out["texts"] = [{"id": i, "text": e, "hidden": h or word_key(e) in hidden_words}
+                            for i, v, _, h in values for e in _entries(v)]
+            cloud: dict[str, dict] = {}
+            for t in out["texts"]:
+                if t["hidden"]:
+                    continue
+                entry = cloud.setdefault(word_key(t["text"]), {"word": t["text"], "count": 0})
+                entry["count"] += 1
+            out["words"] = sorted(cloud.values(), key=lambda w: (-w["count"], w["word"].casefold()))
+            out["hidden_words"] = sorted(hidden_words)
         elif kind == "exit":
             out["worked"] = [v["worked"] for _, v, _, h in values if not h]
             out["change"] = [v["change"] for _, v, _, h in values if not h]
@@ -604,9 +840,26 @@ class ResponseStore:
             sid = self._session_id(conn, session)
             new = conn.execute(asks_t.insert().values(session_id=sid, participant=participant, text=text,
                                                       created=time.time(), answered=False, hidden=False))
+            ask_id = new.inserted_primary_key[0]
+            review = conn.execute(sa.select(session_state_t.c.approve_asks)
+                                  .where(session_state_t.c.session_id == sid)).scalar()
+            if review:  # approve-before-show: the lead sees it first
+                conn.execute(ask_review_t.insert().values(ask_id=ask_id, approved=False))
             self._bump(conn, sid)
-            return new.inserted_primary_key[0]
+            return ask_id
         return self._run(work, write=True)
+
+    def approve_ask(self, session: str, ask_id: int, approved: bool = True) -> None:
+        """Show (or hold back) a queued question that waits for approval."""
+        def work(conn):
+            sid = self._session_id(conn, session)
+            found = conn.execute(sa.select(asks_t.c.id).where(asks_t.c.id == ask_id, asks_t.c.session_id == sid)).first()
+            if found is None:
+                raise ValueError(f"there is no question {ask_id} in this session's queue")
+            conn.execute(ask_review_t.delete().where(ask_review_t.c.ask_id == ask_id))
+            conn.execute(ask_review_t.insert().values(ask_id=ask_id, approved=bool(approved)))
+            self._bump(conn, sid)
+        self._run(work, write=True)
 
     def upvote(self, session: str, ask_id: int, participant: str) -> bool:
         """Vote for a question in the queue (once per participant); returns False if this vote was already there."""
@@ -624,16 +877,22 @@ class ResponseStore:
             return added
         return self._run(work, write=True)
 
-    def queue(self, session: str, participant: str | None = None, include_hidden: bool = False) -> list[dict]:
-        """The question queue, most votes first (then oldest): id, text, votes, answered, hidden, mine, voted."""
+    def queue(self, session: str, participant: str | None = None, include_hidden: bool = False,
+              include_pending: bool = False) -> list[dict]:
+        """The question queue, most votes first (then oldest): id, text, votes, answered, hidden, pending, mine,
+        voted. Questions waiting for the lead's approval are left out unless ``include_pending``."""
         def work(conn):
             sid = self._session_id(conn, session)
             votes = sa.select(votes_t.c.ask_id, sa.func.count().label("n")).group_by(votes_t.c.ask_id).subquery()
-            q = (sa.select(asks_t, sa.func.coalesce(votes.c.n, 0).label("votes"))
-                 .select_from(asks_t.outerjoin(votes, votes.c.ask_id == asks_t.c.id))
+            q = (sa.select(asks_t, sa.func.coalesce(votes.c.n, 0).label("votes"),
+                           sa.func.coalesce(ask_review_t.c.approved, True).label("approved"))
+                 .select_from(asks_t.outerjoin(votes, votes.c.ask_id == asks_t.c.id)
+                              .outerjoin(ask_review_t, ask_review_t.c.ask_id == asks_t.c.id))
                  .where(asks_t.c.session_id == sid))
             if not include_hidden:
                 q = q.where(asks_t.c.hidden.is_(False))
+            if not include_pending:
+                q = q.where(sa.func.coalesce(ask_review_t.c.approved, True).is_(True))
             rows = conn.execute(q).all()
             mine: set[int] = set()
             if participant:
@@ -643,7 +902,8 @@ class ResponseStore:
             return rows, mine
         rows, voted = self._run(work)
         items = [{"id": r.id, "text": r.text, "votes": int(r.votes), "answered": bool(r.answered),
-                  "hidden": bool(r.hidden), "created": r.created, "mine": participant is not None and r.participant == participant,
+                  "hidden": bool(r.hidden), "pending": not bool(r.approved), "created": r.created,
+                  "mine": participant is not None and r.participant == participant,
                   "voted": r.id in voted} for r in rows]
         items.sort(key=lambda a: (a["answered"], -a["votes"], a["created"], a["id"]))
         return items
