@@ -24,6 +24,9 @@ _EXPORTS: dict[str, str] = {
     "QuizModel": ".models.quiz",
     "QuizError": ".models.quiz",
     "Quiz": ".views.quiz",
+    "Review": ".views.review",
+    "ReviewDeck": ".models.review",
+    "FixedClock": ".models.review",
     # [B] learning design
     "analyze_objective": ".models.objectives",
     "ObjectiveAnalysis": ".models.objectives",
@@ -105,6 +108,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .loader import ContentError, list_content, load_content
     from .models.quiz import QuizError, QuizModel
     from .views.quiz import Quiz
+    from .views.review import Review
+    from .models.review import FixedClock, ReviewDeck
     from .models.reflection import ReflectionError, ReflectionModel, export_reflections, load_reflections
     from .views.reflection import Reflection
     from .models.objectives import ObjectiveAnalysis, ObjectiveDraft, analyze_objective

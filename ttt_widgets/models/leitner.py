@@ -117,6 +117,40 @@ class LeitnerScheduler:
             out[c.box - 1] += 1
         return out
 
+    # -- saving and loading ------------------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        """A JSON-ready copy of the boxes: ``{"intervals": [...], "cards": {item: {box, due_day, reviews, lapses}}}``."""
+        return {
+            "intervals": list(self.intervals),
+            "cards": {c.item: {"box": c.box, "due_day": c.due_day, "reviews": c.reviews, "lapses": c.lapses}
+                      for c in self.cards.values()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LeitnerScheduler":
+        """Rebuild a scheduler saved with :meth:`to_dict`; ValueError naming the item at fault if it is damaged.
+
+        >>> s = LeitnerScheduler(["a"]); _ = s.record("a", True, 3)
+        >>> LeitnerScheduler.from_dict(s.to_dict()).next_due("a")
+        5
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("cards"), dict):
+            raise ValueError("saved boxes must be a mapping with 'intervals' and 'cards'")
+        s = cls(intervals=data.get("intervals", DEFAULT_INTERVALS))
+        for item, card in data["cards"].items():
+            try:
+                box, due = card["box"], card["due_day"]
+                reviews, lapses = card.get("reviews", 0), card.get("lapses", 0)
+            except (TypeError, KeyError):
+                raise ValueError(f"saved card {item!r} lacks its box or due day") from None
+            values = (box, due, reviews, lapses)
+            if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in values) or not 1 <= box <= s.boxes:
+                raise ValueError(f"saved card {item!r} has a box or day out of range: {card!r}")
+            s.add([item], day=due)
+            c = s.cards[item]
+            c.box, c.reviews, c.lapses = box, reviews, lapses
+        return s
+
     def plan(self, first_day: int, last_day: int) -> dict[int, list[str]]:
         """Which items fall due on each day in a range if every answer from now on is correct (a forecast)."""
         if last_day < first_day:

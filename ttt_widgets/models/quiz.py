@@ -5,10 +5,18 @@ Pure logic (no widgets). The :class:`~ttt_widgets.views.quiz.Quiz` widget owns o
 Practice mode (:meth:`QuizModel.start_practice`) schedules questions with a Leitner-box scheduler
 (:class:`~ttt_widgets.models.leitner.LeitnerScheduler`, after Leitner 1972): each practice day shows only the
 questions due that day; a right answer moves a question to a box reviewed less often, a wrong one back to box 1.
+Across real days, a trainee's answers are kept in a :class:`~ttt_widgets.models.review.ReviewDeck`, and
+:meth:`QuizModel.start_round` runs the questions it says are due.
+
+Answer order: with ``shuffle_seed`` (the trainee's id), the answers of each question are put in an order of their
+own for that trainee, the same at every rerun, so the position of the right answer carries no cue
+(Haladyna, Downing & Rodriguez 2002, guideline 25: place the right answer in every position about equally often).
 """
 
 from __future__ import annotations
 
+import hashlib
+import random
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -17,7 +25,20 @@ from traitlets import Bool, Dict, HasTraits, Int, List, TraitError, Unicode, val
 from ..loader import load_content, validate_content
 from .leitner import DEFAULT_INTERVALS, LeitnerScheduler
 
-__all__ = ["QuizModel", "AnswerResult", "QuizError"]
+__all__ = ["QuizModel", "AnswerResult", "QuizError", "shuffled_answers"]
+
+
+def shuffled_answers(answers: Sequence[dict], seed: str, quiz_id: str, question_id: str) -> list[dict]:
+    """The answers in one trainee's order: a permutation fixed by (seed, quiz, question), the same at every call.
+
+    >>> a = [{"text": t} for t in "ABCD"]
+    >>> shuffled_answers(a, "anon-1", "q", "x") == shuffled_answers(a, "anon-1", "q", "x")
+    True
+    """
+    digest = hashlib.sha256(f"{seed}\x1f{quiz_id}\x1f{question_id}".encode("utf-8")).digest()
+    out = list(answers)
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(out)
+    return out
 
 
 class QuizError(ValueError):
@@ -48,6 +69,8 @@ class QuizModel(HasTraits):
     ----------
     quiz : dict or str
         Quiz content (a dict matching ``content/schemas/quizzes.schema.json``) or the name of a packaged quiz.
+    shuffle_seed : str, optional
+        Put each question's answers in an order fixed by this text (the trainee's id); None keeps the content order.
 
     Examples
     --------
@@ -68,13 +91,18 @@ class QuizModel(HasTraits):
     practising = Bool(False, help="True in practice mode (questions scheduled by Leitner boxes).")
     day = Int(0, help="The practice day (0 = the first day of practice).")
 
-    def __init__(self, quiz: dict | str, **kwargs: Any) -> None:
+    def __init__(self, quiz: dict | str, shuffle_seed: str | None = None, **kwargs: Any) -> None:
         if isinstance(quiz, str):
             data = load_content("quizzes", quiz)
         else:
             data = validate_content(quiz, "quizzes", label=f"quiz {quiz.get('id', '?')!r}" if isinstance(quiz, dict) else "quiz")
-        super().__init__(title=data["title"], questions=data["questions"], **kwargs)
+        questions = data["questions"]
+        if shuffle_seed is not None:
+            questions = [{**q, "answers": shuffled_answers(q["answers"], str(shuffle_seed), data["id"], q["id"])}
+                         for q in questions]
+        super().__init__(title=data["title"], questions=questions, **kwargs)
         self.quiz_id = data["id"]
+        self.module = data.get("module")
         self.order = list(range(len(self.questions)))
         self.scheduler: LeitnerScheduler | None = None
 
@@ -109,6 +137,18 @@ class QuizModel(HasTraits):
         """The answer texts of the current question."""
         q = self.current
         return [] if q is None else [a["text"] for a in q["answers"]]
+
+    def key(self) -> tuple[int, ...]:
+        """Indices (in the order shown) of the right answers of the current question; () when finished."""
+        q = self.current
+        return () if q is None else tuple(i for i, a in enumerate(q["answers"]) if a["correct"])
+
+    def wrong(self) -> int:
+        """Index of the first wrong answer of the current question (for demonstrations and tests)."""
+        q = self.current
+        if q is None:
+            raise QuizError("the quiz is finished")
+        return next(i for i, a in enumerate(q["answers"]) if not a["correct"])
 
     # -- acting ------------------------------------------------------------------------------------------------
     def _indices(self, choice: int | str | Iterable[int | str]) -> tuple[int, ...]:
@@ -195,6 +235,17 @@ class QuizModel(HasTraits):
         due = set(self.scheduler.due(self.day))
         self.practising = True
         self.order = [i for i, q in enumerate(self.questions) if q["id"] in due]
+        self.position = 0
+        return len(self.order)
+
+    def start_round(self, question_ids: Iterable[str]) -> int:
+        """Start a practice round of the given questions (e.g. those a review deck says are due). Returns how many."""
+        wanted = set(question_ids)
+        unknown = wanted - {q["id"] for q in self.questions}
+        if unknown:
+            raise QuizError(f"no such question(s) in this quiz: {', '.join(sorted(unknown))}")
+        self.practising = True
+        self.order = [i for i, q in enumerate(self.questions) if q["id"] in wanted]
         self.position = 0
         return len(self.order)
 

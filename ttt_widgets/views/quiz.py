@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import logging
+import re
+from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
 
 from ..models.quiz import AnswerResult, QuizError, QuizModel
+from ..models.review import ReviewDeck
 from ._common import esc, guarded, message_html, status
 
-__all__ = ["Quiz"]
+__all__ = ["Quiz", "trainee_deck", "trainee_id"]
+
+log = logging.getLogger("ttt_widgets")
+
+#: a verdict at the start of an answer's feedback, which the box title already gives ("Correct.", "Not quite.")
+_VERDICT = re.compile(r"^\s*(?:right|correct|yes|exactly|well done|that's right|not quite|no)\s*[.:!,;-]+\s*", re.I)
+
+
+def trainee_id() -> str:
+    """The trainee's stable id: ``JUPYTERHUB_USER``, else the pseudonym kept in the data directory."""
+    from ..live.identity import participant_id
+
+    return participant_id()
+
+
+def trainee_deck(clock=None) -> ReviewDeck:
+    """This trainee's review deck in the kit's data directory."""
+    return ReviewDeck(trainee_id(), clock=clock)
+
+
+def _strip_verdict(text: str) -> str:
+    rest = _VERDICT.sub("", text, count=1)
+    return (rest[:1].upper() + rest[1:]) if rest else text
 
 
 class Quiz(widgets.VBox):
@@ -23,19 +48,39 @@ class Quiz(widgets.VBox):
     quiz : dict, str or QuizModel
         Quiz content, the name of a packaged quiz, or a model.
     practice : bool
-        Show the practice controls: questions come back on a Leitner-box schedule (:meth:`practise`,
-        :meth:`next_practice_day`).
+        Show the practice controls: the questions of this quiz that the trainee's review deck says are due today
+        (calendar days, Leitner boxes) come back in a round (:meth:`practise`).
+    shuffle : bool
+        Put the answers in this trainee's own order (seeded by the trainee's id, the same at every rerun).
+    remember : bool
+        Record every answer in the trainee's review deck (saved in the data directory), so the question comes back
+        in the ``Review`` at the top of later modules on the day it is due.
+    deck : ReviewDeck, optional
+        The deck to record in (default: the trainee's own; tests pass one with a fixed clock).
 
     Examples
     --------
-    >>> q = Quiz("trainer-role")
-    >>> q.select(0); q.submit().correct
+    >>> q = Quiz("trainer-role", shuffle=False, remember=False)
+    >>> q.select("She skips steps that have become automatic for her."); q.submit().correct
     True
     """
 
-    def __init__(self, quiz: dict | str | QuizModel, practice: bool = False, **kwargs: Any) -> None:
-        self.model = quiz if isinstance(quiz, QuizModel) else QuizModel(quiz)
+    def __init__(self, quiz: dict | str | QuizModel, practice: bool = False, shuffle: bool = True,
+                 remember: bool = True, deck: ReviewDeck | None = None,
+                 item_key: Callable[[str], str] | None = None, **kwargs: Any) -> None:
+        if isinstance(quiz, QuizModel):
+            self.model = quiz
+        else:
+            self.model = QuizModel(quiz, shuffle_seed=trainee_id() if shuffle else None)
         self.last_result: AnswerResult | None = None
+        if deck is None and (remember or practice):
+            try:
+                deck = trainee_deck() if remember else ReviewDeck("practice", folder=None)
+            except OSError as exc:  # a read-only home folder: the quiz still works, without memory across days
+                log.warning("review deck unavailable: %s", exc)
+                deck = ReviewDeck("practice", folder=None)
+        self.deck = deck if (remember or practice) else None
+        self._item_key = item_key or (lambda qid: f"{self.model.quiz_id}/{qid}")
         self._build()
         children = [self._title, self._progress, self._prompt, self._choices_box, self._buttons, self._status, self._score]
         if practice:
@@ -62,18 +107,35 @@ class Quiz(widgets.VBox):
         self._score = widgets.Label()
 
     def _build_practice(self) -> None:
-        self._practice_btn = widgets.Button(description="Practise due questions", tooltip="Start today's practice round")
-        self._next_day_btn = widgets.Button(description="Next practice day", tooltip="Jump to the next day with questions due")
-        self._boxes = widgets.Label()
-        self._practice_row = widgets.HBox([self._practice_btn, self._next_day_btn, self._boxes])
+        self._practice_btn = widgets.Button(description="Practise what is due today", tooltip="Start today's practice round",
+                                            layout=widgets.Layout(width="auto"))
+        self._boxes = widgets.Label(layout=widgets.Layout(width="auto"))
+        self._practice_row = widgets.HBox([self._practice_btn, self._boxes], layout=widgets.Layout(flex_flow="row wrap"))
         self._practice_btn.on_click(lambda _: self.practise())
-        self._next_day_btn.on_click(lambda _: self.next_practice_day())
+
+    def _keys(self) -> dict[str, str]:
+        return {self._item_key(q["id"]): q["id"] for q in self.model.questions}
 
     def _show_boxes(self) -> None:
-        s = self.model.scheduler
-        if s is not None and hasattr(self, "_boxes"):
-            self._boxes.value = f"Day {self.model.day}. Questions per box: " + ", ".join(
-                f"box {i + 1}: {n}" for i, n in enumerate(s.counts()))
+        if not hasattr(self, "_boxes") or self.deck is None:
+            return
+        keys = self._keys()
+        counts = [0] * self.deck.scheduler.boxes
+        for k in keys:
+            if k in self.deck:
+                counts[self.deck.box_of(k) - 1] += 1
+        due = self._due_today()
+        later = [self.deck.next_due(k) for k in keys if k in self.deck and k not in due]
+        nxt = f" Next review: {min(later).isoformat()}." if later else ""
+        self._boxes.value = (f"Today ({self.deck.today().isoformat()}): {len(due)} due. Questions per box: "
+                             + ", ".join(f"box {i + 1}: {n}" for i, n in enumerate(counts))
+                             + f"; never answered: {len(keys) - sum(counts)}.{nxt}")
+
+    def _due_today(self) -> list[str]:
+        """Keys of this quiz's questions due today: due cards and questions never answered."""
+        keys = self._keys()
+        due = set(self.deck.due(items=keys))
+        return [k for k in keys if k in due or k not in self.deck]
 
     def _wire(self) -> None:
         self._submit_btn.on_click(lambda _: self.submit())
@@ -97,7 +159,7 @@ class Quiz(widgets.VBox):
             return
         self._progress.value = f"Question {m.position + 1} of {len(m.order)}" + (f" (retry round {m.round - 1})" if m.round > 1 else "")
         if m.practising:
-            self._progress.value += f" (practice day {m.day})"
+            self._progress.value += " (practice)"
         self._prompt.value = f"<p style='font-size:1.05em'>{esc(q['prompt'])}</p>"
         if q["type"] == "single":
             self._radio.options = m.options()
@@ -148,6 +210,11 @@ class Quiz(widgets.VBox):
             return None
         result = self.model.submit(list(self.value))
         self.last_result = result
+        if self.deck is not None:
+            try:
+                self.deck.record(self._item_key(result.question_id), result.correct)
+            except OSError as exc:  # the answer still counts in this sitting
+                log.warning("could not save the review deck: %s", exc)
         self._status.value = self._feedback_html(result)
         self._update_score()
         self._submit_btn.disabled = True
@@ -166,22 +233,20 @@ class Quiz(widgets.VBox):
         return n
 
     @guarded()
-    def practise(self, day: int | None = None) -> int:
-        """Start a practice round of the questions due on ``day`` (default: the current practice day)."""
-        n = self.model.start_practice(day)
+    def practise(self) -> int:
+        """Start a round of this quiz's questions that are due today (or never answered); returns how many."""
+        if self.deck is None:
+            raise QuizError("practice needs a review deck: create the quiz with practice=True")
+        self.deck.reload()
+        keys = self._keys()
+        n = self.model.start_round([keys[k] for k in self._due_today()])
         self._show_question()
         self._show_boxes()
         if n == 0:
-            status(self._status, f"Nothing is due on day {self.model.day}: use 'Next practice day'.", "info")
+            nxt = [self.deck.next_due(k) for k in keys if k in self.deck]
+            when = f" The next one is due on {min(nxt).isoformat()}." if nxt else ""
+            status(self._status, f"Nothing from this quiz is due today.{when} Come back then: spacing is the point.", "info")
         return n
-
-    @guarded()
-    def next_practice_day(self) -> int:
-        """Jump to the next day with questions due and start its round; returns the day."""
-        day = self.model.next_practice_day()
-        self._show_question()
-        self._show_boxes()
-        return day
 
     def reset(self) -> None:
         self.model.reset()
@@ -191,7 +256,8 @@ class Quiz(widgets.VBox):
     # -- feedback ----------------------------------------------------------------------------------------------
     @staticmethod
     def _feedback_html(r: AnswerResult) -> str:
-        parts = [message_html(" ".join(r.feedback), "ok" if r.correct else "error", "Correct." if r.correct else "Not quite.")]
+        text = " ".join(_strip_verdict(f) for f in r.feedback)
+        parts = [message_html(text, "ok" if r.correct else "error", "Correct." if r.correct else "Not quite.")]
         for d in r.diagnoses:
             parts.append(message_html(d, "warn", "Why this is tempting:"))
         if r.missed:
