@@ -59,7 +59,7 @@ def test_without_a_session_the_answer_is_kept_and_the_message_says_how_to_join(d
 @pytest.mark.parametrize("make, act, stored", [
     (lambda **k: Poll("Pick", ["a", "b", "c"], multiple=True, **k), lambda w: (w.select("c", "a"), w.submit())[1], ["a", "c"]),
     (lambda **k: Scale("Sure?", "confidence", **k), lambda w: (w.choose(4), w.submit())[1], 4),
-    (lambda **k: WordWall("Word", **k), lambda w: w.submit("  clear\x07 "), "clear"),
+    (lambda **k: WordWall("Word", **k), lambda w: w.submit("  clear\x07 "), ["clear"]),
     (lambda **k: StatusCard(**k), lambda w: w.set("stuck"), "stuck"),
     (lambda **k: ExitTicket(**k), lambda w: w.submit("pairs", "pace"), {"worked": "pairs", "change": "pace"}),
 ], ids=["poll-multi", "scale", "wordwall", "statuscard", "exitticket"])
@@ -110,7 +110,7 @@ def test_store_error_keeps_the_answer_and_retry_sends_it(db, locked):
     assert not wall.retry_scheduled  # no event loop here: retry() by hand
     locked.release()
     assert wall.retry() is True and wall.state == "sent"
-    assert store.responses(code, "Word")[0]["value"] == "patience"
+    assert store.responses(code, "Word")[0]["value"] == ["patience"]
 
 
 def test_store_error_schedules_a_retry_on_the_event_loop(db, locked):

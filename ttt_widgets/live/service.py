@@ -196,7 +196,8 @@ class LiveService:
         self.per_address = RateLimiter(burst=60, rate=2)
         self._recent: OrderedDict[tuple, dict] = OrderedDict()
         self._recent_lock = threading.Lock()
-        #: how participants are identified when JupyterHub vouches for them: ``f(handler) -> name or None``
+        #: hub mode: who is registering, as JupyterHub vouches for it (``f(handler) -> name or None``, may be
+        #: async); participant tokens are then issued to that name only
         self.hub_user: Callable[[web.RequestHandler], Any] | None = None
 
     def remember(self, key: tuple, reply: dict) -> None:
@@ -255,11 +256,11 @@ def _errors(method):
                 self.set_header("Retry-After", str(max(1, int(exc.retry_after + 0.999))))
             self._reply({"error": exc.message}, exc.status)
         except UnknownSession as exc:
-            self._reply({"error": str(exc)}, 404)
+            self._reply({"error": str(exc), "type": "unknown-session"}, 404)
         except UnknownQuestion as exc:
-            self._reply({"error": str(exc)}, 404)
+            self._reply({"error": str(exc), "type": "unknown-question"}, 404)
         except QuestionClosed as exc:
-            self._reply({"error": str(exc)}, 409)
+            self._reply({"error": str(exc), "type": "closed"}, 409)
         except StoreUnavailable as exc:
             log.warning("store unavailable: %s", exc)
             self._reply({"error": "the response store cannot be reached right now; try again in a moment"}, 503)
@@ -322,18 +323,20 @@ class ParticipantHandler(_Json, web.RequestHandler):
     def address(self) -> str:
         return self.request.remote_ip or "?"
 
+    async def hub_name(self) -> str:
+        """The JupyterHub user making this request (hub mode only); 401 when the Hub does not vouch for one."""
+        name = self.service.hub_user(self)
+        if asyncio.iscoroutine(name):
+            name = await name
+        if not name:
+            raise HTTPFailure(401, "log in to JupyterHub first: this session identifies participants by the Hub")
+        return name
+
     async def participant(self, code: str) -> str:
-        """The caller's participant name in this session, checked; raises 401 without a valid token."""
-        if self.service.hub_user is not None:
-            name = self.service.hub_user(self)
-            if asyncio.iscoroutine(name):
-                name = await name
-            if not name:
-                raise HTTPFailure(401, "log in to JupyterHub first: this session identifies participants by the Hub")
-            wait = self.service.per_participant.take("hub:" + name)
-            if wait:
-                raise HTTPFailure(429, "too many requests: wait a moment", wait)
-            return name
+        """The caller's participant name in this session, checked; raises 401 without a valid token.
+
+        The token was issued by :class:`Participants`: to a random pseudonym, or in hub mode to the Hub's user
+        (so the name can never be chosen by the caller)."""
         header = self.request.headers.get("Authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
         if not token:
@@ -378,8 +381,10 @@ class Participants(ParticipantHandler):
         self.body()
         store = self.service.store
         if self.service.hub_user is not None:
-            name = await self.participant(code)
-            via = "hub"
+            if not self.request.headers.get("Authorization") and not self.request.headers.get("X-TTT-Join"):
+                # a cookie-authenticated page must say so with a header a cross-site form cannot set
+                raise HTTPFailure(403, "send the X-TTT-Join header from the join page")
+            name, via = await self.hub_name(), "hub"
         else:
             wait = self.service.per_address.take("reg:" + self.address())
             if wait:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from typing import Any, Sequence
 
@@ -62,6 +63,7 @@ class _LiveAnswer(widgets.VBox):
         self._retry_handle: asyncio.TimerHandle | None = None
         self._failures = 0
         self._registered: set[tuple] = set()
+        self._request_id: str | None = None
         self._status = widgets.HTML()
         self._build()
         super().__init__(children=self._children(), **kwargs)
@@ -91,6 +93,8 @@ class _LiveAnswer(widgets.VBox):
         if key not in self._registered:
             store.add_question(code, self.question, self.kind, self.options)
             self._registered.add(key)
+        if getattr(store, "is_remote", False):  # the live service: a resend of this answer carries the same id
+            return store.submit(code, self.question, None, value, request_id=self._request_id)
         return store.submit(code, self.question, identity.participant_id(), value)
 
     def _check(self, value: Any) -> Any:
@@ -111,6 +115,8 @@ class _LiveAnswer(widgets.VBox):
             status(self._status, str(exc), "error", "Please check:")
             self.state = "rejected"
             return False
+        if clean != self.pending or self._request_id is None:
+            self._request_id = secrets.token_hex(12)  # a new answer; a retry of the same one keeps its id
         self.pending = clean
         target = self._target()
         if target is None:
@@ -142,6 +148,7 @@ class _LiveAnswer(widgets.VBox):
         self._cancel_retry()
         self._failures = 0
         self.pending = None
+        self._request_id = None
         self.sent_value = confirmed
         self.state = "sent"
         status(self._status, f"Sent at {time.strftime('%H:%M:%S')}. You can change your answer and send again.",
@@ -442,6 +449,7 @@ class QuestionQueue(_LiveAnswer):
         self._send_btn = widgets.Button(description="Ask", button_style="primary", tooltip="Send your question anonymously")
         self._refresh_btn = widgets.Button(description="Refresh list", tooltip="Show the latest questions")
         self._list = widgets.VBox()
+        self._rows: dict[int, widgets.HBox] = {}
         self.items: list[dict] = []
 
     def _children(self) -> list:
@@ -461,7 +469,10 @@ class QuestionQueue(_LiveAnswer):
         return clean_text(value, what="question")
 
     def _write(self, store, code: str, value: Any) -> Any:
-        store.ask(code, identity.participant_id(), value)
+        if getattr(store, "is_remote", False):
+            store.ask(code, None, value, request_id=self._request_id)
+        else:
+            store.ask(code, identity.participant_id(), value)
         return value
 
     def _after_send(self, value: Any) -> None:
@@ -487,12 +498,21 @@ class QuestionQueue(_LiveAnswer):
             status(self._status, f"The question queue cannot be loaded right now ({exc}).", "error")
             return self.items
         rows = []
-        for item in self.items:
-            btn = widgets.Button(description=f"+1 ({item['votes']})", disabled=item["voted"] or item["mine"],
-                                 tooltip="Upvote this question", layout=widgets.Layout(width="90px"))
-            btn.on_click(lambda _, i=item["id"]: self.upvote(i))
-            label = text_html(item["text"]) + (" <em>(answered)</em>" if item["answered"] else "")
-            rows.append(widgets.HBox([btn, widgets.HTML(label)]))
+        for item in self.items:  # one row per question, kept and updated: no new widgets on every refresh
+            row = self._rows.get(item["id"])
+            if row is None:
+                btn = widgets.Button(tooltip="Upvote this question", layout=widgets.Layout(width="90px"))
+                btn.on_click(lambda _, i=item["id"]: self.upvote(i))
+                row = self._rows[item["id"]] = widgets.HBox([btn, widgets.HTML()])
+            btn, label = row.children
+            btn.description = f"+1 ({item['votes']})"
+            btn.disabled = bool(item["voted"] or item["mine"])
+            label.value = text_html(item["text"]) + (" <em>(answered)</em>" if item["answered"] else "")
+            rows.append(row)
+        shown = {item["id"] for item in self.items}
+        for ask_id in [i for i in self._rows if i not in shown]:  # hidden by the lead: close its widgets
+            for w in (*self._rows[ask_id].children, self._rows.pop(ask_id)):
+                w.close()
         self._list.children = rows
         return self.items
 
