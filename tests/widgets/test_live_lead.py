@@ -29,7 +29,9 @@ def test_results_chart_counts_and_alt_text(db):
     store.submit(code, "Ready?", "p2", "yes")
     panel.refresh()
     assert panel.counts == {"yes": 2, "no": 0} and panel.n == 2
-    assert 'alt="Ready?: yes: 2, no: 0"' in panel._chart.value and "data:image/png;base64," in panel._chart.value
+    chart = panel._chart.value
+    assert "aria-label='Ready?: yes: 2, no: 0'" in chart and "<img" not in chart  # HTML bars, text that scales
+    assert "width:100.0%" in chart and "width:0.0%" in chart  # the largest count fills the row, zero is empty
 
 
 def test_panels_refresh_on_their_own_within_a_second_and_stop_when_closed(db):
@@ -144,7 +146,7 @@ def test_names_are_hidden_until_the_lead_turns_them_on_and_export_follows(db, tm
     assert "anna" not in open(dash.export_csv(tmp_path / "anon.csv"), encoding="utf-8").read()
     dash._names.value = True  # as the lead ticks the box
     moderation = "".join(row.children[1].value for row in dash.panels["Word"]._moderation.children)
-    assert "anna: clear" in moderation
+    assert "clear (1): anna" in moderation
     assert "anna" in open(dash.export_csv(tmp_path / "named.csv"), encoding="utf-8").read()
     dash.close()
 
@@ -179,3 +181,149 @@ def test_an_old_session_is_not_reused(db, monkeypatch):
     assert store.latest_session("Yesterday", max_age_hours=0) is None
     monkeypatch.setattr(time, "time", lambda: 1e12)
     assert store.latest_session("Yesterday") is None
+
+
+def test_answer_first_hides_the_bars_until_the_lead_reveals(db):
+    store, code = db
+    store.set_controls(code, answer_first=True)
+    store.submit(code, "Ready?", "p1", "yes")
+    panel = LiveResults(code, "Ready?", store=store)
+    assert panel.hidden and "results stay hidden" in panel._chart.value and panel.n == 1
+    assert "width:100.0%" not in panel._chart.value
+    store.set_question_state(code, "Ready?", revealed=True)
+    panel.refresh()
+    assert not panel.hidden and "width:100.0%" in panel._chart.value
+
+
+def test_word_cloud_grows_repeated_words_and_hides_a_word_for_everyone(db):
+    store, code = db
+    store.add_question(code, "Word", "words")
+    for who, word in [("p1", "clear"), ("p2", "Clear"), ("p3", "clear"), ("p1", "fun"), ("p2", "rude")]:
+        store.submit(code, "Word", who, word)
+    board = WordWallBoard(code, "Word", store=store)
+    assert [(w["word"].lower(), w["count"]) for w in board.words] == [("clear", 3), ("fun", 1), ("rude", 1)]
+    assert "font-size:3.00em" in board._wall.value and "font-size:1.00em" in board._wall.value
+    board.hide_word("RUDE")
+    assert "rude" not in board._wall.value and "clear" in board._wall.value
+    labels = [row.children[1].value for row in board._moderation.children]
+    assert any("rude" in label and "color:#888" in label for label in labels)
+
+
+def test_panels_reuse_their_rows_instead_of_piling_up_widgets(db):
+    from ipywidgets.widgets.widget import _instances
+
+    store, code = db
+    store.add_question(code, "Word", "words")
+    board = WordWallBoard(code, "Word", store=store)
+    queue = QuestionBoard(code, store=store)
+    for i in range(5):
+        store.submit(code, "Word", f"p{i}", f"word{i}")
+        store.ask(code, f"p{i}", f"question {i}")
+    board.refresh()
+    queue.refresh()
+    before = len(_instances)
+    for i in range(5, 55):  # 50 more entries, a refresh after each, as the poller would do
+        store.submit(code, "Word", f"p{i}", "same word")
+        board.refresh()
+        store.upvote(code, queue.items[0]["id"], f"p{i}")
+        queue.refresh()
+    grown = len(_instances) - before
+    # one new moderation row ("same word": a button, a label, a box, with their layouts and styles); rebuilding the
+    # rows on every refresh made about 50 x 10 x 8 here
+    assert grown <= 10, f"{grown} new widgets for one new word row"
+    assert len(board._moderation.children) == 6 and len(queue._list.children) == 5
+    queue.hide(queue.items[0]["id"])
+    assert len(queue._rows) == 4  # the hidden question's row was closed
+
+
+def test_question_board_holds_questions_for_approval(db):
+    store, code = db
+    store.set_controls(code, approve_asks=True)
+    ask = store.ask(code, "p1", "is this ok?")
+    board = QuestionBoard(code, store=store)
+    assert board.items[0]["pending"] and "waiting for your approval" in board._rows[ask].children[4].value
+    assert store.queue(code) == []  # the room does not see it yet
+    board._rows[ask].children[1].click()  # Approve
+    assert [a["text"] for a in store.queue(code)] == ["is this ok?"] and not board.items[0]["pending"]
+
+
+def test_the_lead_runs_the_room_without_code(db):
+    store, _ = db
+    dash = LiveDashboard(title="Run", store=store)
+    dash._q_text.value = "Best opener?"
+    dash._q_kind.value = "poll"
+    dash._q_options.value = "Story, Question , Statistic"
+    dash._add_btn.click()
+    assert store.questions(dash.code)[-1] == {"question": "Best opener?", "kind": "poll",
+                                             "options": ["Story", "Question", "Statistic"]}
+    assert "Best opener?" in dash.panels
+    dash._current.value = "Best opener?"
+    dash._show_btn.click()
+    assert store.state(dash.code)["current"] == "Best opener?" and "On the phones now" in dash._run_state.value
+    dash._answer_first.value = True
+    assert store.state(dash.code)["answer_first"]
+    dash._close_btn.click()
+    assert store.state(dash.code)["questions"]["Best opener?"]["closed"] and dash._close_btn.description == "Reopen answers"
+    dash._close_btn.click()
+    dash._seconds.value = 30
+    dash._countdown_btn.click()
+    closes_at = store.state(dash.code)["questions"]["Best opener?"]["closes_at"]
+    assert closes_at is not None and "closes in" in dash._run_state.value
+    dash._reveal_btn.click()
+    assert store.state(dash.code)["questions"]["Best opener?"]["revealed"]
+    dash._approve.value = True
+    assert store.state(dash.code)["approve_asks"]
+    dash._q_text.value = ""
+    dash._add_btn.click()  # an empty question: a message, nothing added
+    assert "empty" in dash._message.value and len(store.questions(dash.code)) == 2
+    dash._current.value = "(question queue)"
+    dash._show_btn.click()
+    assert store.state(dash.code)["current"] == "(question queue)"
+    dash.close()
+
+
+def test_the_dashboards_unlabelled_scale_takes_a_trainees_default_scale(db, monkeypatch):
+    from ttt_widgets.live import Scale
+
+    store, _ = db
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[2] / "notebooks/dashboards/live-session.ipynb").read_text())
+    source = "".join(next(c["source"] for c in nb["cells"] if "QUESTIONS = [" in "".join(c["source"])))
+    namespace: dict = {}
+    exec(source, namespace)  # the dashboard's own question list
+    dash = LiveDashboard(title="Scale", store=store, questions=namespace["QUESTIONS"])
+    scale_q = next(q for q, kind, _ in namespace["QUESTIONS"] if kind == "scale")
+    trainee = Scale(scale_q, store=store, session=dash.code)  # default labels
+    trainee.choose(4)
+    assert trainee.submit() is True, trainee.message
+    assert store.summary(dash.code, scale_q)["counts"]["4"] == 1
+    dash.close()
+
+
+def test_a_dashboard_follows_a_new_session_opened_elsewhere(db, monkeypatch):
+    store, _ = db
+    monkeypatch.delenv("TTT_SESSION", raising=False)
+    waiting = LiveDashboard.from_env(title="Follow", store=store)  # e.g. the preheated kernel, run earlier
+    other = LiveDashboard.from_env(title="Follow", store=store)
+    new = other.new_session()
+    assert waiting._before_look() is True
+    waiting._all_panels()
+    assert waiting.code == new and new in waiting._header.value
+    pinned = LiveDashboard(session=waiting.code, title="Follow", store=store)
+    assert pinned._before_look() is False  # a session given by code stays
+    for d in (waiting, other, pinned):
+        d.close()
+
+
+def test_the_header_shows_the_join_address_and_a_qr_code(db, monkeypatch):
+    store, _ = db
+    monkeypatch.setenv("TTT_PUBLIC_URL", "http://192.168.1.20:8866")
+    monkeypatch.setenv("TTT_SERVICE_URL", "http://127.0.0.1:8866")
+    dash = LiveDashboard(title="QR", store=store)
+    address = f"http://192.168.1.20:8866/{dash.code}"
+    assert address in dash._header.value and "<svg" in dash._header.value
+    assert f'join(&quot;{address}&quot;)' in dash._header.value or f'join("{address}")' in dash._header.value
+    assert f"ttt/api/sessions/{dash.code}/export.csv" in dash._export.value and "download" in dash._export.value
+    dash.close()

@@ -3,7 +3,9 @@
 * :class:`ResponseStore` keeps sessions, questions and answers (SQLite file by default, PostgreSQL with
   ``TTT_DB_URL``).
 * Trainee widgets (:class:`Poll`, :class:`Scale`, :class:`WordWall`, :class:`QuestionQueue`, :class:`StatusCard`,
-  :class:`ExitTicket`) send to the session joined with :func:`join` (or ``TTT_SESSION``).
+  :class:`ExitTicket`) send to the session joined with :func:`join` (or ``TTT_SESSION``): over HTTP to the lead's
+  ``ttt present`` when joined by address (:class:`RemoteStore`), else to the store on this machine.
+* :class:`LiveService` is that HTTP service (``ttt_widgets.live.service``); it alone holds the store's URL.
 * Lead panels (:class:`LiveResults`, :class:`WordWallBoard`, :class:`QuestionBoard`, :class:`StatusBoard`,
   :class:`ExitTicketBoard`) and the whole :class:`LiveDashboard` refresh themselves while the page is open.
 
@@ -24,7 +26,8 @@ _EXPORTS = {
     "participant_id": ".identity", "join": ".identity", "leave": ".identity", "current_session": ".identity",
     "get_store": ".identity", "NotJoined": ".identity",
     "Poll": ".trainee", "Scale": ".trainee", "WordWall": ".trainee", "QuestionQueue": ".trainee",
-    "StatusCard": ".trainee", "ExitTicket": ".trainee",
+    "StatusCard": ".trainee", "ExitTicket": ".trainee", "LIKERT": ".trainee", "CONFIDENCE": ".trainee",
+    "RemoteStore": ".client", "LiveService": ".service",
     "LiveResults": ".lead", "WordWallBoard": ".lead", "QuestionBoard": ".lead", "StatusBoard": ".lead",
     "ExitTicketBoard": ".lead", "LiveDashboard": ".lead",
 }

@@ -1,9 +1,14 @@
 """Lead panels for Voila dashboards: the room's answers, refreshed on their own while the page is open.
 
-Each panel polls the session's change counter (one indexed row) about every 0.5 s on the kernel's running asyncio
-loop; database reads and chart rendering run in a worker thread, so the kernel never blocks. A panel stops polling
+Each panel watches the session's change counter (one indexed row) on the kernel's running asyncio loop. Served by
+``ttt present``, the kernel is told of a change: it holds a long poll open on the live service, which answers the
+moment an answer is stored (on PostgreSQL, as soon as any writer commits, by ``LISTEN/NOTIFY``). Elsewhere it looks
+at the counter about every 0.5 s. Database reads run in a worker thread, so the kernel never blocks. A panel stops
 when it is closed (and Voila shuts the kernel down when the page is closed). Outside a running event loop (a plain
 script, a test) call :meth:`refresh` yourself.
+
+Panels keep their row widgets and update them in place; rows that go away are closed, so a long session does not
+pile up widgets in the kernel or the page.
 
 Trainee text is shown escaped and shielded from MathJax (see ``_safe.text_html``): ``<img src=x onerror=...>``
 or ``$$\\href{javascript:...}$$`` appear as those characters, and nothing runs.
@@ -26,11 +31,11 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 
-from ..plots import HATCHES, PALETTE, figure_html, new_figure
+from ..plots import PALETTE
 from ..views._common import esc, message_html
 from . import identity
-from ._safe import mpl_text, text_html
-from .store import STATUS_QUESTION, STATUSES
+from ._safe import text_html
+from .store import QUEUE, STATUS_QUESTION, STATUSES, word_key
 
 __all__ = ["LiveResults", "WordWallBoard", "QuestionBoard", "StatusBoard", "ExitTicketBoard", "LiveDashboard"]
 
@@ -52,6 +57,8 @@ class _Poller:
         self.store, self.session, self.panels, self.owner, self.interval = store, session, panels, owner, interval
         self.task: asyncio.Task | None = None
         self.ticks = 0
+        #: True while changes are pushed by the live service (else the counter is polled)
+        self.pushed = False
 
     def start(self) -> bool:
         try:
@@ -71,14 +78,30 @@ class _Poller:
     def running(self) -> bool:
         return self.task is not None and not self.task.done()
 
+    def _wait_for_change(self, since) -> int:
+        """The session's revision once it differs from ``since`` (at most ``interval`` s of waiting by polling;
+        up to a second on the live service's long poll, which answers at once when an answer arrives)."""
+        service = _service()
+        if service is not None and since is not None:
+            try:
+                return service.wait(self.session, since, timeout=1.0)
+            except Exception:  # noqa: BLE001 - the service is down or old: look at the store instead
+                self.pushed = False
+        self.pushed = False
+        return self.store.revision(self.session)
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         last = None
         panels = None
         while self.owner.comm is not None or not self.ticks:  # closed widgets have no comm: stop
             self.ticks += 1
+            self.pushed = _service() is not None and last is not None
             try:
-                rev = await loop.run_in_executor(None, self.store.revision, self.session)
+                before = getattr(self.owner, "_before_look", None)
+                if before is not None and await loop.run_in_executor(None, before):
+                    last, panels = None, None  # the dashboard switched sessions: read everything again
+                rev = await loop.run_in_executor(None, self._wait_for_change, last)
                 if rev != last or panels is None:
                     panels = self.panels()
                     payloads = await loop.run_in_executor(None, lambda: [p._fetch() for p in panels])
@@ -96,7 +119,33 @@ class _Poller:
                     if hasattr(p, "_offline"):
                         p._offline(exc)
                 last = None
-            await asyncio.sleep(self.interval)
+                self.pushed = False
+            if not self.pushed:
+                await asyncio.sleep(self.interval)
+
+
+class _ServiceWatch:
+    """The lead's long poll on the live service (``ttt present`` tells its kernels where it is)."""
+
+    def __init__(self, url: str, token: str | None) -> None:
+        self.url, self.token = url.rstrip("/"), token
+
+    def wait(self, code: str, since: int, timeout: float) -> int:
+        import json
+        import urllib.request
+
+        req = urllib.request.Request(f"{self.url}/ttt/api/sessions/{code}/wait?since={int(since)}&timeout={timeout}")
+        if self.token:
+            req.add_header("Authorization", f"token {self.token}")
+        with urllib.request.urlopen(req, timeout=timeout + 5) as resp:  # noqa: S310 - our own service
+            return int(json.loads(resp.read())["revision"])
+
+
+def _service() -> _ServiceWatch | None:
+    from ..config import env
+
+    url = env("SERVICE_URL")
+    return _ServiceWatch(url, env("LEAD_TOKEN")) if url else None
 
 
 class _Polling:
@@ -167,8 +216,34 @@ class _Panel(_Polling, widgets.VBox):
         super().close()
 
 
+def bars_html(question: str, names: list[str], values: list[int], hidden_note: str | None = None) -> str:
+    """Horizontal bars as HTML: labels and counts are text (they grow with the page's type, ?large included),
+    each bar a coloured box whose width is its share of the largest count; a summary line for screen readers."""
+    top = max([*values, 0])
+    total = sum(values)
+    rows = []
+    for i, (name, value) in enumerate(zip(names, values)):
+        width = 0.0 if value == 0 else max(0.5, 100 * value / top)
+        colour = PALETTE[i % len(PALETTE)]
+        rows.append(
+            "<div class='ttt-bar-row' style='display:grid;grid-template-columns:minmax(6em,30%) 1fr 3.5em;gap:0.5em;"
+            "align-items:center;margin:0.2em 0'>"
+            f"{text_html(name, 'span', 'text-align:right')}"
+            "<span style='background:#eef0f2;border-radius:3px;height:1.4em;display:block'>"
+            f"<span class='ttt-bar' style='display:block;height:100%;width:{width:.1f}%;background:{colour};"
+            "border-radius:3px'></span></span>"
+            f"<span class='ttt-bar-count' style='font-weight:700'>{int(value)}</span></div>")
+    summary = f"{question}: " + ", ".join(f"{n}: {v}" for n, v in zip(names, values))
+    body = "".join(rows) if total or not hidden_note else ""
+    note = f"<div style='font-style:italic;margin:0.3em 0'>{esc(hidden_note)}</div>" if hidden_note else ""
+    return (f"<div class='ttt-bars' role='figure' aria-label='{esc(summary)}' data-summary='{esc(summary)}'>"
+            f"{note}{body}</div>")
+
+
 class LiveResults(_Panel):
-    """A live bar chart of a poll, scale or status question, with counts as text (and alt text on the chart).
+    """A live bar chart of a poll, scale or status question, with counts as text.
+
+    In answer-first mode the bars stay hidden until the lead reveals them (the count of answers still shows).
 
     >>> LiveResults("K7P2QX", "Ready?")  # doctest: +SKIP
     """
@@ -177,6 +252,7 @@ class LiveResults(_Panel):
         self.question = question
         self.counts: dict[str, int] = {}
         self.n = 0
+        self.hidden = False
         super().__init__(session, **kwargs)
 
     def _build(self) -> None:
@@ -189,32 +265,30 @@ class LiveResults(_Panel):
 
     def _fetch(self) -> dict:
         summary = self.store.summary(self.session, self.question)
-        counts = summary["counts"]
-        labels = summary.get("labels") or list(counts)
-        names = [f"{k} {labels[i]}" if summary["kind"] == "scale" else k for i, k in enumerate(counts)]
-        fig, ax = new_figure(6.4, 0.5 + 0.45 * len(counts))
-        values = list(counts.values())
-        ys = list(range(len(values)))[::-1]
-        for y, v, i in zip(ys, values, range(len(values))):
-            ax.barh(y, v, color=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)], edgecolor="#333333")
-            ax.text(v, y, f" {v}", va="center")
-        ax.set_yticks(ys, [mpl_text(n) for n in names])
-        ax.set_xlim(0, max([*values, 1]) * 1.15)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.set_xlabel("answers")
-        alt = f"{self.question}: " + ", ".join(f"{n}: {v}" for n, v in zip(names, values))
-        return {"summary": summary, "chart": figure_html(fig, alt), "names": names}
+        state = self.store.state(self.session)
+        qstate = state["questions"].get(self.question, {})
+        return {"summary": summary, "hidden": state["answer_first"] and not qstate.get("revealed"),
+                "closed": qstate.get("closed", False)}
 
     def _apply(self, data: dict) -> None:
         s = data["summary"]
-        self.counts, self.n = dict(s["counts"]), s["n"]
-        self._chart.value = data["chart"]
-        mean = f" · mean {s['mean']:.2f}" if s.get("mean") is not None else ""
-        self._text.value = f"<div>{self.n} answer(s){esc(mean)}</div>"
+        self.counts, self.n, self.hidden = dict(s["counts"]), s["n"], data["hidden"]
+        labels = s.get("labels") or list(self.counts)
+        numbered = s["kind"] == "scale" and labels != list(self.counts)
+        names = [f"{k} {labels[i]}" if numbered else k for i, k in enumerate(self.counts)]
+        note = "Answer first: the results stay hidden until you reveal them." if self.hidden else None
+        values = [0] * len(names) if self.hidden else list(self.counts.values())
+        chart = bars_html(self.question, names, values, note)
+        if self._chart.value != chart:
+            self._chart.value = chart
+        mean = f" · mean {s['mean']:.2f}" if s.get("mean") is not None and not self.hidden else ""
+        closed = " · closed" if data["closed"] else ""
+        self._text.value = f"<div>{self.n} answer(s){esc(mean)}{closed}</div>"
 
 
 class WordWallBoard(_Panel):
-    """The word wall: every short answer as text (escaped), with Hide/Unhide for moderation.
+    """The word cloud: every word the room sent, larger the more people sent it (escaped text), with Hide/Unhide
+    per word for moderation. A trainee may send several words.
 
     >>> WordWallBoard("K7P2QX", "One word for today:")  # doctest: +SKIP
     """
@@ -222,6 +296,8 @@ class WordWallBoard(_Panel):
     def __init__(self, session: str, question: str, **kwargs: Any) -> None:
         self.question = question
         self.texts: list[dict] = []
+        self.words: list[dict] = []
+        self._rows: dict[str, widgets.HBox] = {}
         super().__init__(session, **kwargs)
 
     def _build(self) -> None:
@@ -234,39 +310,61 @@ class WordWallBoard(_Panel):
     def _children(self) -> list:
         return [self._title, self._wall, self._moderate]
 
-    def _fetch(self) -> list[dict]:
-        texts = self.store.summary(self.session, self.question)["texts"]
+    def _fetch(self) -> dict:
+        summary = self.store.summary(self.session, self.question)
+        names: dict[str, list[str]] = {}
         if self.store.session_info(self.session)["show_names"]:  # the lead turned names on: moderation shows them
-            names = {r["id"]: r["participant"] for r in self.store.responses(self.session, self.question)}
-            texts = [{**t, "name": names.get(t["id"], "")} for t in texts]
-        return texts
+            for r in self.store.responses(self.session, self.question):
+                for entry in (r["value"] if isinstance(r["value"], list) else [r["value"]]):
+                    names.setdefault(word_key(entry), []).append(r["participant"])
+        return {"texts": summary["texts"], "words": summary["words"], "names": names}
 
-    def _apply(self, texts: list[dict]) -> None:
-        if texts == self.texts and self._wall.value:
+    def _apply(self, data: dict) -> None:
+        if data["texts"] == self.texts and data["words"] == self.words and self._wall.value and not data["names"]:
             return
-        self.texts = texts
-        visible = [t for t in texts if not t["hidden"]]
-        counts: dict[str, int] = {}
-        for t in visible:
-            counts[t["text"].casefold()] = counts.get(t["text"].casefold(), 0) + 1
+        self.texts, self.words = data["texts"], data["words"]
+        top = max([w["count"] for w in self.words] or [1])
         chips = []
-        for t in visible:
-            size = min(2.2, 1.0 + 0.3 * (counts[t["text"].casefold()] - 1))
-            chips.append(text_html(t["text"], "span", f"display:inline-block;margin:4px 8px;padding:2px 8px;"
-                                   f"border-radius:4px;background:#e8f1fb;font-size:{size}em"))
-        self._wall.value = ("<div class='ttt-wordwall'>" + "".join(chips) + "</div>") if chips else \
-            "<div class='ttt-wordwall'><em>No answers yet.</em></div>"
+        for i, w in enumerate(self.words):
+            size = 1.0 + 2.0 * (w["count"] - 1) / max(1, top - 1) if top > 1 else 1.2
+            chips.append(text_html(w["word"], "span", f"display:inline-block;margin:0.15em 0.4em;line-height:1.2;"
+                                   f"font-size:{size:.2f}em;font-weight:{700 if w['count'] > 1 else 500};"
+                                   f"color:{PALETTE[i % 6]}"))
+        self._wall.value = ("<div class='ttt-wordwall' style='text-align:center'>" + "".join(chips) + "</div>"
+                            if chips else "<div class='ttt-wordwall'><em>No answers yet.</em></div>")
+        # one moderation row per distinct word, kept and updated in place
+        seen: dict[str, dict] = {}
+        for t in self.texts:
+            entry = seen.setdefault(word_key(t["text"]), {"text": t["text"], "hidden": False, "count": 0})
+            entry["count"] += 1
+            entry["hidden"] = entry["hidden"] or t["hidden"]
         rows = []
-        for t in texts:
-            btn = widgets.Button(description="Unhide" if t["hidden"] else "Hide", layout=widgets.Layout(width="80px"),
-                                 tooltip="Show this answer again" if t["hidden"] else "Hide this answer from the wall")
-            btn.on_click(lambda _, i=t["id"], h=t["hidden"]: self.unhide(i) if h else self.hide(i))
-            shown = f"{t['name']}: {t['text']}" if t.get("name") else t["text"]
-            rows.append(widgets.HBox([btn, widgets.HTML(text_html(shown, "span", "color:#888" if t["hidden"] else ""))]))
+        for key, entry in seen.items():
+            row = self._rows.get(key)
+            if row is None:
+                btn = widgets.Button(layout=widgets.Layout(width="90px"))
+                btn.on_click(lambda b, k=key: self.hide_word(k, not b._ttt_hidden))
+                row = self._rows[key] = widgets.HBox([btn, widgets.HTML()])
+            btn, label = row.children
+            btn._ttt_hidden = entry["hidden"]
+            btn.description = "Unhide" if entry["hidden"] else "Hide"
+            btn.tooltip = "Show this word again" if entry["hidden"] else "Hide this word from the cloud"
+            who = data["names"].get(key)
+            shown = f"{entry['text']} ({entry['count']})" + (f": {', '.join(who)}" if who else "")
+            label.value = text_html(shown, "span", "color:#888" if entry["hidden"] else "")
+            rows.append(row)
+        for key in [k for k in self._rows if k not in seen]:
+            for w in (*self._rows[key].children, self._rows.pop(key)):
+                w.close()
         self._moderation.children = rows
 
+    def hide_word(self, word: str, hidden: bool = True) -> None:
+        """Hide (or unhide) a word from the cloud, whoever sent it (it stays in the store and the export)."""
+        self.store.hide_word(self.session, self.question, word, hidden)
+        self.refresh()
+
     def hide(self, answer_id: int) -> None:
-        """Hide one answer from the wall (it stays in the store and the export)."""
+        """Hide one participant's entries from the cloud."""
         self.store.set_hidden(self.session, self.question, answer_id, True)
         self.refresh()
 
@@ -276,24 +374,39 @@ class WordWallBoard(_Panel):
 
 
 class QuestionBoard(_Panel):
-    """The anonymous question queue, most votes first, with "Answered" and "Hide".
+    """The anonymous question queue, most votes first, with "Answered" and "Hide"; in approve-before-show mode the
+    questions waiting for approval come first, with "Approve".
 
     >>> QuestionBoard("K7P2QX")  # doctest: +SKIP
     """
 
     def __init__(self, session: str, **kwargs: Any) -> None:
         self.items: list[dict] = []
+        self._rows: dict[int, widgets.HBox] = {}
         super().__init__(session, **kwargs)
 
     def _build(self) -> None:
         self._title = widgets.HTML("<div style='font-weight:600;font-size:1.15em'>Questions from the room</div>")
         self._list = widgets.VBox()
+        self._empty = widgets.HTML("<em>No questions yet.</em>")
 
     def _children(self) -> list:
         return [self._title, self._list]
 
     def _fetch(self) -> list[dict]:
-        return self.store.queue(self.session)
+        items = self.store.queue(self.session, include_pending=True)
+        return sorted(items, key=lambda a: not a["pending"])  # stable: waiting ones first, then by votes
+
+    def _row(self, ask_id: int) -> widgets.HBox:
+        votes = widgets.HTML(layout=widgets.Layout(width="60px"))
+        approve = widgets.Button(description="Approve", button_style="info", layout=widgets.Layout(width="90px"),
+                                 tooltip="Show this question to the room")
+        approve.on_click(lambda _: self.approve(ask_id))
+        done = widgets.Button(layout=widgets.Layout(width="90px"))
+        done.on_click(lambda b: self.mark_answered(ask_id, not b._ttt_answered))
+        hide = widgets.Button(description="Hide", layout=widgets.Layout(width="60px"), tooltip="Remove from the board")
+        hide.on_click(lambda _: self.hide(ask_id))
+        return widgets.HBox([votes, approve, done, hide, widgets.HTML()])
 
     def _apply(self, items: list[dict]) -> None:
         if items == self.items and self._list.children:
@@ -301,16 +414,27 @@ class QuestionBoard(_Panel):
         self.items = items
         rows = []
         for item in items:
-            votes = widgets.HTML(f"<strong style='font-size:1.2em'>▲ {int(item['votes'])}</strong>",
-                                 layout=widgets.Layout(width="60px"))
-            done = widgets.Button(description="Answered" if not item["answered"] else "Reopen",
-                                  button_style="" if item["answered"] else "success", layout=widgets.Layout(width="90px"))
-            done.on_click(lambda _, i=item["id"], a=item["answered"]: self.mark_answered(i, not a))
-            hide = widgets.Button(description="Hide", layout=widgets.Layout(width="60px"), tooltip="Remove from the board")
-            hide.on_click(lambda _, i=item["id"]: self.hide(i))
+            row = self._rows.get(item["id"]) or self._rows.setdefault(item["id"], self._row(item["id"]))
+            votes, approve, done, hide, text = row.children
+            votes.value = f"<strong style='font-size:1.2em'>▲ {int(item['votes'])}</strong>"
+            approve.layout.display = None if item["pending"] else "none"
+            done._ttt_answered = item["answered"]
+            done.description = "Reopen" if item["answered"] else "Answered"
+            done.button_style = "" if item["answered"] else "success"
             style = "color:#888;text-decoration:line-through" if item["answered"] else ""
-            rows.append(widgets.HBox([votes, done, hide, widgets.HTML(text_html(item["text"], "span", style))]))
-        self._list.children = rows or [widgets.HTML("<em>No questions yet.</em>")]
+            label = text_html(item["text"], "span", style)
+            text.value = (label + " <em>(waiting for your approval)</em>") if item["pending"] else label
+            rows.append(row)
+        shown = {item["id"] for item in items}
+        for ask_id in [i for i in self._rows if i not in shown]:
+            for w in (*self._rows[ask_id].children, self._rows.pop(ask_id)):
+                w.close()
+        self._list.children = rows or [self._empty]
+
+    def approve(self, ask_id: int) -> None:
+        """Show a question that waits for approval to the room."""
+        self.store.approve_ask(self.session, ask_id, True)
+        self.refresh()
 
     def mark_answered(self, ask_id: int, answered: bool = True) -> None:
         self.store.mark_answered(self.session, ask_id, answered)
@@ -419,11 +543,33 @@ _PANEL_FOR_KIND = {"poll": LiveResults, "multi": LiveResults, "scale": LiveResul
                    "exit": ExitTicketBoard}
 
 
+def join_address(code: str) -> str | None:
+    """The address trainees type or scan: ``TTT_PUBLIC_URL`` (set by ``ttt present``) followed by the code."""
+    from ..config import env
+
+    base = env("PUBLIC_URL")
+    return f"{base.rstrip('/')}/{code}" if base else None
+
+
+def qr_svg(text: str) -> str:
+    """A QR code of ``text`` as inline SVG, made offline (segno); black on white with the standard quiet zone."""
+    import segno
+
+    return segno.make(text, error="m").svg_inline(scale=6, border=4, dark="#000000", light="#ffffff",
+                                                  omitsize=False)
+
+
+#: what the lead can show on the phones besides the session's own questions
+_SPECIAL = {QUEUE: "Question queue", STATUS_QUESTION: "Status card (stuck / working / done)"}
+
+
 class LiveDashboard(_Polling, widgets.VBox):
-    """The lead's dashboard for one session: the join code, large, then every live panel.
+    """The lead's dashboard for one session: the join code and address (with a QR code), large, then every panel,
+    and the controls to run the room without code.
 
     Panels for questions added later (by the lead, or by trainees' widgets when they first send) appear on their
-    own. One poller refreshes every panel.
+    own. One poller refreshes every panel. Built by :meth:`from_env`, the dashboard follows the newest session of
+    its title, so a *New session* in one page (or a reload) shows the same code everywhere.
 
     Parameters
     ----------
@@ -438,10 +584,14 @@ class LiveDashboard(_Polling, widgets.VBox):
     >>> dash = LiveDashboard(title="Demo", store=ResponseStore("sqlite://"))
     >>> len(dash.code)
     6
+    >>> dash.add_question("Ready to start?", "poll", "yes, not yet"); dash.make_current("Ready to start?")
+    True
+    True
     """
 
     def __init__(self, session: str | None = None, title: str = "Live session", store=None,
-                 questions: list | None = None, interval: float = POLL_INTERVAL, **kwargs: Any) -> None:
+                 questions: list | None = None, interval: float = POLL_INTERVAL, follow: bool = False,
+                 **kwargs: Any) -> None:
         self.store = _store_for(store)
         self.code = session or self.store.open_session(title)
         self.store.add_question(self.code, STATUS_QUESTION, "status")
@@ -449,12 +599,14 @@ class LiveDashboard(_Polling, widgets.VBox):
             self.store.add_question(self.code, *q)
         info = self.store.session_info(self.code)
         self.title = info["title"]
+        self.follow = follow
         self.panels: dict[str, _Panel] = {}
-        self._build()
-        super().__init__(children=[self._header, self._grid, self._controls, self._message], **kwargs)
-        self.add_class("ttt-live-dashboard")
         self._questions = [tuple(q) for q in questions or []]
         self._interval = interval
+        self._message = widgets.HTML()
+        self._build()
+        super().__init__(children=self._layout(), **kwargs)
+        self.add_class("ttt-live-dashboard")
         self._wire()
         self._poller = _Poller(self.store, self.code, self._all_panels, self, interval)
         self._sync_panels()
@@ -464,10 +616,211 @@ class LiveDashboard(_Polling, widgets.VBox):
     def from_env(cls, title: str = "Live session", store=None, max_age_hours: float = 12, **kwargs: Any) -> "LiveDashboard":
         """The lead's session: ``TTT_SESSION`` when set, else the newest session with this title opened in the last
         ``max_age_hours`` (so reloading the page, or a preheated kernel, keeps the room's code), else a new one.
-        The dashboard's "New session" button starts a fresh one."""
+        Without ``TTT_SESSION`` the dashboard keeps following the newest session of its title."""
         store = _store_for(store)
-        code = identity.current_session() or store.latest_session(title, max_age_hours)
-        return cls(session=code, title=title, store=store, **kwargs)
+        pinned = identity.current_session()
+        code = pinned or store.latest_session(title, max_age_hours)
+        return cls(session=code, title=title, store=store, follow=pinned is None, **kwargs)
+
+    # -- build -----------------------------------------------------------------------------------------------
+    def _layout(self) -> list:
+        return [self._header, self._run, self._grid, self._controls, self._message]
+
+    def _header_html(self) -> str:
+        address = join_address(self.code)
+        code = (f"<div class='ttt-join-code' aria-label='join code' style='font-size:5em;font-weight:800;"
+                f"letter-spacing:0.12em;font-family:monospace;line-height:1'>{esc(self.code)}</div>")
+        if address:
+            how = (f"<div class='ttt-join-address' style='font-size:1.6em;font-weight:600;overflow-wrap:anywhere'>"
+                   f"{esc(address)}</div><div style='font-size:1.05em'>Phone or browser: open the address (or scan "
+                   f"the code). Notebook: <code>ttt_widgets.live.join(\"{esc(address)}\")</code></div>")
+            qr = (f"<div class='ttt-qr' role='img' aria-label='QR code of {esc(address)}' style='flex:none;"
+                  f"width:12em;max-width:30vw'>{qr_svg(address)}</div>")
+        else:
+            how = (f"<div style='font-size:1.05em'>In a notebook on this machine: "
+                   f"<code>ttt_widgets.live.join(\"{esc(self.code)}\")</code></div>")
+            qr = ""
+        return ("<div class='ttt-live-header' style='display:flex;align-items:center;gap:2em;flex-wrap:wrap'>"
+                f"{qr}<div style='flex:1;min-width:16em'>{code}{how}"
+                f"{text_html(self.title, 'div', 'font-size:1.3em;margin-top:0.3em;color:#444')}</div></div>")
+
+    def _build(self) -> None:
+        self._header = widgets.HTML(self._header_html())
+        self._names = widgets.Checkbox(value=bool(self.store.session_info(self.code)["show_names"]), indent=False,
+                                       description="Show names (moderation list and export)",
+                                       layout=widgets.Layout(width="auto"))
+        self._export = widgets.HTML(self._export_html())
+        self._new_btn = widgets.Button(description="New session", tooltip="Open a new session with a new join code "
+                                       "(the current one stays readable)", layout=widgets.Layout(width="auto"))
+        self._controls = widgets.HBox([self._names, self._export, self._new_btn],
+                                      layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        # running the room: add a question, show one on the phones, close, count down, reveal
+        self._q_text = widgets.Text(placeholder="A new question for the room", layout=widgets.Layout(width="28em"))
+        self._q_kind = widgets.Dropdown(options=[("Poll", "poll"), ("Scale 1-5", "scale"), ("Word cloud", "words")],
+                                        value="poll", layout=widgets.Layout(width="10em"))
+        self._q_options = widgets.Text(placeholder="Choices, separated by commas (polls)",
+                                       layout=widgets.Layout(width="24em"))
+        self._add_btn = widgets.Button(description="Add question", button_style="primary",
+                                       layout=widgets.Layout(width="auto"))
+        self._current = widgets.Dropdown(description="On the phones:", options=self._current_options(),
+                                         style={"description_width": "initial"}, layout=widgets.Layout(width="30em"))
+        self._show_btn = widgets.Button(description="Show", button_style="primary", layout=widgets.Layout(width="auto"),
+                                        tooltip="Make this the question every phone and join page shows")
+        self._close_btn = widgets.Button(description="Close answers", layout=widgets.Layout(width="auto"))
+        self._reveal_btn = widgets.Button(description="Reveal results", layout=widgets.Layout(width="auto"))
+        self._seconds = widgets.BoundedIntText(value=60, min=5, max=3600, step=5, description="Countdown (s):",
+                                               style={"description_width": "initial"},
+                                               layout=widgets.Layout(width="13em"))
+        self._countdown_btn = widgets.Button(description="Start countdown", layout=widgets.Layout(width="auto"))
+        self._answer_first = widgets.Checkbox(description="Answer first, then reveal", indent=False,
+                                              layout=widgets.Layout(width="auto"))
+        self._approve = widgets.Checkbox(description="Approve questions before they show", indent=False,
+                                         layout=widgets.Layout(width="auto"))
+        self._run_state = widgets.HTML()
+        row = dict(flex_flow="row wrap", align_items="center")
+        self._run = widgets.VBox([
+            widgets.HBox([self._current, self._show_btn, self._close_btn, self._reveal_btn, self._seconds,
+                          self._countdown_btn], layout=widgets.Layout(**row)),
+            widgets.HBox([self._answer_first, self._approve, self._run_state], layout=widgets.Layout(**row)),
+            widgets.HBox([self._q_text, self._q_kind, self._q_options, self._add_btn], layout=widgets.Layout(**row)),
+        ], layout=widgets.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
+        self._run.add_class("ttt-run-room")
+        self.status = StatusBoard(self.code, store=self.store, autorefresh=False)
+        self.queue = QuestionBoard(self.code, store=self.store, autorefresh=False)
+        self._grid = widgets.VBox([widgets.HBox([self.status, self.queue], layout=widgets.Layout(flex_flow="row wrap"))])
+        self._sync_state()
+
+    def _export_html(self) -> str:
+        from ..config import env
+
+        if not env("SERVICE_URL"):
+            return ""
+        # the page lives at <base>voila/render/<name>: two levels up is the server's base, where the service is
+        href = f"../../ttt/api/sessions/{esc(self.code)}/export.csv"
+        return (f"<a class='ttt-export' href='{href}' download='ttt-session-{esc(self.code)}.csv' "
+                "style='display:inline-block;padding:6px 14px;margin:0 8px;border:1px solid #888;border-radius:3px;"
+                "color:#000;text-decoration:none;background:#f3f3f3'>Download answers (CSV)</a>")
+
+    def _wire(self) -> None:
+        self._names.observe(lambda change: self.set_show_names(change["new"]), names="value")
+        self._new_btn.on_click(lambda _: self.new_session())
+        self._add_btn.on_click(lambda _: self.add_question(self._q_text.value, self._q_kind.value,
+                                                           self._q_options.value))
+        self._show_btn.on_click(lambda _: self.make_current(self._current.value))
+        self._close_btn.on_click(lambda _: self._toggle_closed())
+        self._reveal_btn.on_click(lambda _: self._toggle_revealed())
+        self._countdown_btn.on_click(lambda _: self.start_countdown(self._current.value, self._seconds.value))
+        self._answer_first.observe(lambda change: self.set_answer_first(change["new"]), names="value")
+        self._approve.observe(lambda change: self.set_approve_questions(change["new"]), names="value")
+
+    def _current_options(self) -> list:
+        opts = [("(nothing: the phones wait)", "")]
+        for q in self.store.questions(self.code):
+            if q["question"] == STATUS_QUESTION:
+                continue
+            label = q["question"] if len(q["question"]) <= 60 else q["question"][:57] + "..."
+            opts.append((label, q["question"]))
+        opts += [(label, key) for key, label in _SPECIAL.items()]
+        return opts
+
+    def _sync_state(self) -> None:
+        """Show the session's controls as they are in the store (another lead page may have changed them)."""
+        state = self.store.state(self.code)
+        self.state = state
+        options = self._current_options()
+        if list(self._current.options) != options:
+            self._current.options = options
+        current = state["current"] or ""
+        if self._current.value != current and current in [v for _, v in options]:
+            self._current.value = current
+        for box, key in ((self._answer_first, "answer_first"), (self._approve, "approve_asks")):
+            if box.value != state[key]:
+                box.value = state[key]
+        q = state["questions"].get(current, {})
+        self._close_btn.description = "Reopen answers" if q.get("closed") else "Close answers"
+        self._reveal_btn.description = "Hide results" if q.get("revealed") else "Reveal results"
+        if not current:
+            text = "The phones show nothing yet: choose a question and press Show."
+        else:
+            shown = _SPECIAL.get(current, current)
+            left = ""
+            if q.get("closes_at") and not q.get("closed"):
+                left = f" · closes in {max(0, int(q['closes_at'] - time.time()))} s"
+            text = f"On the phones now: {shown}" + (" · closed" if q.get("closed") else "") + left
+        self._run_state.value = text_html(text, "span", "font-weight:600")
+
+    # -- actions ---------------------------------------------------------------------------------------------
+    def _act(self, what: str, fn: Callable[[], Any], done: str | None = None) -> bool:
+        try:
+            fn()
+        except ValueError as exc:
+            self._message.value = message_html(str(exc), "error", "Please check:")
+            return False
+        except Exception as exc:  # noqa: BLE001 - a widget callback must not raise into the page
+            self._message.value = message_html(f"Could not {what} ({exc}).", "error")
+            return False
+        self._message.value = message_html(done, "ok") if done else ""
+        self._sync_state()
+        self._sync_panels()
+        return True
+
+    def add_question(self, text: str, kind: str = "poll", options: str | list | None = None) -> bool:
+        """Add a poll (choices separated by commas), a 1-5 scale or a word cloud to the session."""
+        if isinstance(options, str):
+            options = [o.strip() for o in options.split(",") if o.strip()]
+        if kind != "poll":
+            options = None
+
+        def add():
+            self.store.add_question(self.code, text, kind, options)
+            self._questions.append((text, kind, options))
+        ok = self._act("add the question", add, "Question added: choose it under 'On the phones' to show it.")
+        if ok:
+            self._q_text.value = self._q_options.value = ""
+        return ok
+
+    def make_current(self, question: str | None) -> bool:
+        """Show this question (or the queue, or the status card) on every phone; None or '' shows nothing."""
+        return self._act("show the question", lambda: self.store.set_controls(self.code, current=question or None))
+
+    def close_question(self, question: str | None = None, closed: bool = True) -> bool:
+        """Stop (or start again) taking answers to a question (default: the current one)."""
+        question = question or self.state.get("current")
+        return self._act("close the question",
+                         lambda: self.store.set_question_state(self.code, self._need(question), closed=closed))
+
+    def start_countdown(self, question: str | None = None, seconds: float = 60) -> bool:
+        """Take answers for ``seconds`` more, then lock the question."""
+        question = question or self.state.get("current")
+        return self._act("start the countdown",
+                         lambda: self.store.set_question_state(self.code, self._need(question), closes_in=seconds))
+
+    def reveal(self, question: str | None = None, revealed: bool = True) -> bool:
+        """In answer-first mode, show the room's results of a question (default: the current one)."""
+        question = question or self.state.get("current")
+        return self._act("reveal the results",
+                         lambda: self.store.set_question_state(self.code, self._need(question), revealed=revealed))
+
+    def set_answer_first(self, on: bool) -> bool:
+        """Answer first, then reveal: results stay hidden (on this page and the phones) until revealed."""
+        return self._act("change the mode", lambda: self.store.set_controls(self.code, answer_first=bool(on)))
+
+    def set_approve_questions(self, on: bool) -> bool:
+        """Approve-before-show: new questions in the queue wait for the lead's Approve."""
+        return self._act("change the mode", lambda: self.store.set_controls(self.code, approve_asks=bool(on)))
+
+    def _need(self, question: str | None) -> str:
+        if not question or question in _SPECIAL:
+            raise ValueError("choose one of the session's questions first")
+        return question
+
+    def _toggle_closed(self) -> None:
+        q = self.state["questions"].get(self._current.value or "", {})
+        self.close_question(self._current.value, closed=not q.get("closed"))
+
+    def _toggle_revealed(self) -> None:
+        q = self.state["questions"].get(self._current.value or "", {})
+        self.reveal(self._current.value, revealed=not q.get("revealed"))
 
     def new_session(self) -> str:
         """Open a new session with the same title and questions and show it; returns its join code."""
@@ -479,46 +832,53 @@ class LiveDashboard(_Polling, widgets.VBox):
         except Exception as exc:  # noqa: BLE001 - a widget callback must not raise into the page
             self._message.value = message_html(f"Could not open a new session ({exc}).", "error")
             return self.code
+        self._switch(code)
+        self._message.value = message_html(f"New session {code}: read the new code out to the room.", "ok")
+        return code
+
+    def _switch(self, code: str) -> None:
+        """Show another session: close every panel of the old one, build the new ones."""
         self.stop()
-        for p in [self.status, self.queue, *self.panels.values()]:
-            p.close()
+        self._close_parts()
         self.code = code
         self.panels = {}
         self._build()
-        self.children = [self._header, self._grid, self._controls, self._message]
+        self.children = self._layout()
         self._wire()
         self._poller = _Poller(self.store, self.code, self._all_panels, self, self._interval)
         self._sync_panels()
         self._poller.start()
-        self._message.value = message_html(f"New session {code}: read the new code out to the room.", "ok")
-        return code
 
-    def _build(self) -> None:
-        self._header = widgets.HTML(
-            "<div style='display:flex;align-items:baseline;gap:24px;flex-wrap:wrap'>"
-            f"{text_html(self.title, 'div', 'font-size:1.6em;font-weight:600')}"
-            "<div>Join with <code>ttt_widgets.live.join(\"" + esc(self.code) + "\")</code></div>"
-            f"<div class='ttt-join-code' aria-label='join code' style='font-size:4em;font-weight:800;letter-spacing:0.15em;"
-            f"font-family:monospace'>{esc(self.code)}</div></div>")
-        self._names = widgets.Checkbox(value=bool(self.store.session_info(self.code)["show_names"]), indent=False,
-                                       description="Show names (moderation list and export)")
-        self._export_btn = widgets.Button(description="Export CSV", icon="download",
-                                          tooltip="Save every answer of this session to a CSV file")
-        self._message = widgets.HTML()
-        self._new_btn = widgets.Button(description="New session", icon="plus",
-                                       tooltip="Open a new session with a new join code (the current one stays readable)")
-        self._controls = widgets.HBox([self._names, self._export_btn, self._new_btn])
-        self.status = StatusBoard(self.code, store=self.store, autorefresh=False)
-        self.queue = QuestionBoard(self.code, store=self.store, autorefresh=False)
-        self._grid = widgets.VBox([widgets.HBox([self.status, self.queue])])
-
-    def _wire(self) -> None:
-        self._names.observe(lambda change: self.set_show_names(change["new"]), names="value")
-        self._export_btn.on_click(lambda _: self.export_csv())
-        self._new_btn.on_click(lambda _: self.new_session())
+    def _before_look(self) -> bool:
+        """Worker thread, before each look at the store: follow the newest session of this title (a New session
+        in another page, or a reload served by a kernel that started earlier). True when it switched."""
+        if not self.follow:
+            return False
+        newest = self.store.latest_session(self.title)
+        if newest is None or newest == self.code:
+            return False
+        if self.store.session_info(newest)["created"] <= self.store.session_info(self.code)["created"]:
+            return False
+        self._pending_switch = newest
+        return True
 
     def _all_panels(self) -> list:
+        pending = getattr(self, "_pending_switch", None)
+        if pending is not None and pending != self.code:
+            self._pending_switch = None
+            old_poller = self._poller
+            self._close_parts()
+            self.code = pending
+            self.panels = {}
+            self._build()
+            self.children = self._layout()
+            self._wire()
+            old_poller.session = pending  # the running loop carries on with the new session
         self._sync_panels()
+        try:
+            self._sync_state()
+        except Exception:  # noqa: BLE001 - shown by the panels' own offline notice
+            pass
         return [self.status, self.queue, *self.panels.values()]
 
     def _sync_panels(self) -> None:
@@ -549,7 +909,8 @@ class LiveDashboard(_Polling, widgets.VBox):
         self.refresh()
 
     def export_csv(self, path=None):
-        """Save the session's answers to a CSV file (default: ``exports/<code>.csv`` in the data directory)."""
+        """Save the session's answers to a CSV file on this machine (default: ``exports/<code>.csv`` in the data
+        directory). In the browser, the page's *Download answers* link gives the same file as a download."""
         from pathlib import Path
 
         from ..config import data_dir
@@ -569,9 +930,22 @@ class LiveDashboard(_Polling, widgets.VBox):
         for p in self._all_panels():
             p.refresh()
 
-    def close(self) -> None:
-        self.stop()
+    def _close_parts(self) -> None:
         for p in [getattr(self, "status", None), getattr(self, "queue", None), *getattr(self, "panels", {}).values()]:
             if p is not None:
                 p.close()
+        for name in ("_header", "_run", "_grid", "_controls"):
+            part = getattr(self, name, None)
+            if part is not None:
+                _close_tree(part)
+
+    def close(self) -> None:
+        self.stop()
+        self._close_parts()
         super().close()
+
+
+def _close_tree(widget: widgets.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()

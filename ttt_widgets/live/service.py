@@ -479,16 +479,40 @@ class Vote(ParticipantHandler):
         self._reply({"added": added})
 
 
+class Ping(_Json, web.RequestHandler):
+    """``GET /ttt/api/ping``: the server is up (dashboards ask it to notice a stopped server)."""
+
+    def initialize(self, service: LiveService | None = None) -> None:
+        self.service = service
+
+    def get(self) -> None:
+        self._reply({"ok": True})
+
+
 class JoinPage(web.RequestHandler):
-    """The phone page: static HTML that talks to the API above."""
+    """The phone page: static HTML that talks to the API above.
+
+    Its script and style sheet are linked under the page's own prefix (everything before ``/join``: empty, or e.g.
+    ``/services/ttt`` as a JupyterHub service), with a content hash so phones never run a stale script.
+    """
 
     def get(self, raw: str | None = None) -> None:
+        import hashlib
+        from html import escape
+
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                         "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
-        self.finish((STATIC / "join.html").read_bytes())
+        path = self.request.path
+        page = (STATIC / "join.html").read_text(encoding="utf-8")
+        fills = {"prefix": escape(path[:path.rfind("/join")], quote=True)}
+        for name in ("js", "css"):
+            fills[name + "_version"] = hashlib.sha256((STATIC / f"join.{name}").read_bytes()).hexdigest()[:12]
+        for key, value in fills.items():
+            page = page.replace("{{" + key + "}}", value)
+        self.finish(page.encode("utf-8"))
 
 
 class CodeRedirect(web.RequestHandler):
@@ -591,6 +615,7 @@ def handlers(base_url: str = "/", service: LiveService | None = None) -> list:
     kw = {"service": service}
     base = API_PREFIX + "/sessions/(" + CODE_PATTERN + ")"
     routes = [
+        (API_PREFIX + "/ping", Ping, kw),
         (base, SessionInfo, kw),
         (base + "/participants", Participants, kw),
         (base + "/questions", Questions, kw),
