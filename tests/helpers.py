@@ -336,3 +336,60 @@ def _lab_dismiss_dialogs(page) -> list[str]:
             page.keyboard.press("Escape")
         page.wait_for_timeout(200)
     return seen
+
+
+# -- the live service ---------------------------------------------------------------------------------------------
+@dataclass
+class LiveServer:
+    """``ttt present`` started for a test: its address, lead token, data folder (the store) and process."""
+
+    url: str
+    token: str
+    data_dir: Path
+    process: Process
+    store_url: str
+
+    def request(self, method: str, path: str, body=None, headers: dict | None = None, raw: bytes | None = None):
+        """(status, JSON reply) of one request; never raises for an HTTP error status."""
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.url.rstrip("/") + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                text = resp.read().decode()
+                return resp.status, (json.loads(text) if "json" in resp.headers.get("Content-Type", "") else text)
+        except urllib.error.HTTPError as exc:
+            text = exc.read().decode(errors="replace")
+            try:
+                return exc.code, json.loads(text)
+            except ValueError:
+                return exc.code, text
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+def start_live_server(folder: Path, dashboards: Path | None = None, env: dict | None = None,
+                      preheat: bool = False, ip: str = "127.0.0.1") -> LiveServer:
+    """Start the real ``ttt present`` (with a lead token) serving ``dashboards`` (default: an empty folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "server-data"
+    if dashboards is None:
+        dashboards = folder / "dashboards"
+        dashboards.mkdir(exist_ok=True)
+    port = free_port()
+    token = "lead-" + os.urandom(12).hex()
+    cmd = [sys.executable, "-m", "ttt_widgets.cli", "present", "--port", str(port), "--dashboards", str(dashboards),
+           "--token", token, "--ip", ip, *([] if preheat else ["--no-preheat"])]
+    server_env = {**os.environ, "TTT_DATA_DIR": str(data), **(env or {})}
+    server_env.pop("TTT_SESSION", None)
+    proc = start_process(cmd, folder / f"present-{port}.log", cwd=dashboards, env=server_env)
+    url = f"http://127.0.0.1:{port}/"
+    wait_for_http(url + "ttt/api/ping", timeout=90, proc=proc.proc, log=proc.log)
+    if preheat:
+        wait_for_preheat(proc, dashboards, timeout=180)
+    store_url = (env or {}).get("TTT_DB_URL") or f"sqlite:///{data / 'live.sqlite'}"
+    return LiveServer(url, token, data, proc, store_url)

@@ -129,9 +129,9 @@ class RemoteStore:
                 payload = json.loads(exc.read().decode("utf-8") or "null")
             except ValueError:
                 payload = None
-            message = payload.get("error") if isinstance(payload, dict) else None
-            return exc.code, {"error": message or f"the live service answered {exc.code} {exc.reason}",
-                              "retry_after": exc.headers.get("Retry-After")}
+            payload = payload if isinstance(payload, dict) else {}
+            return exc.code, {**payload, "error": payload.get("error") or f"the live service answered {exc.code} "
+                              f"{exc.reason}", "retry_after": exc.headers.get("Retry-After")}
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise StoreUnavailable(f"the live session at {self.base} cannot be reached ({reason})") from None

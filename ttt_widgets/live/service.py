@@ -23,7 +23,7 @@ Endpoints (JSON in and out; errors are ``{"error": "..."}`` with a 4xx status)::
     GET  /ttt/api/sessions/CODE/wait?since=REV          long poll of the change counter (the dashboards' push)
 
 Participant requests carry ``Authorization: Bearer TOKEN``. Limits: bodies up to 16 KB, 20 requests in a burst
-and 5 per second after that per participant (429 with ``Retry-After``), 60 registrations in a burst and 2 per
+and 5 per second after that per participant (429 with ``Retry-After``), 300 registrations in a burst and 5 per
 second per address, 2,000 participants and 100 questions per session. Each write may carry a client-made ``id``:
 a retry of a write that was stored (the reply was lost) is recognised and answered again, not stored twice.
 """
@@ -193,7 +193,7 @@ class LiveService:
         self.store = store or ResponseStore()
         self.watcher = ChangeWatcher(self.store)
         self.per_participant = RateLimiter(burst=20, rate=5)
-        self.per_address = RateLimiter(burst=60, rate=2)
+        self.per_address = RateLimiter(burst=300, rate=5)
         self._recent: OrderedDict[tuple, dict] = OrderedDict()
         self._recent_lock = threading.Lock()
         #: hub mode: who is registering, as JupyterHub vouches for it (``f(handler) -> name or None``, may be
@@ -554,9 +554,8 @@ def _lead_handlers(service: LiveService) -> list:
             with tempfile.TemporaryDirectory() as tmp:
                 path = await self.run(self.service.store.export_csv, code, Path(tmp) / f"{code}.csv")
                 data = path.read_bytes()
-            self.set_header("Content-Type", "text/csv; charset=utf-8")
             self.set_header("Content-Disposition", f'attachment; filename="ttt-session-{code}.csv"')
-            self.finish(data)
+            self.finish(data, set_content_type="text/csv; charset=utf-8")
 
     class Wait(Lead):
         @web.authenticated
