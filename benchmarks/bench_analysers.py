@@ -79,7 +79,7 @@ def main() -> None:
     ok = "within" if max(mean_o, mean_q) < 1000 else "OVER"
     print(f"budget: < 1 ms per call -> {ok} budget")
 
-    for name in ("objectives-labelled", "objectives-heldout"):
+    for name in ("objectives-labelled", "objectives-heldout", "objectives-heldout-2"):
         items = yaml.safe_load((DATA / f"{name}.yaml").read_text())["objectives"]
         n = len(items)
         a = [analyze_objective(o["text"]) for o in items]
@@ -92,7 +92,7 @@ def main() -> None:
         base_level = sum(naive_objective(o["text"]) == o["level"] for o in items) / n
         print(f"{name} ({n}, hand-labelled): " + ", ".join(f"{k} {v:.1%}" for k, v in acc.items())
               + f"; first-word baseline bloom level {base_level:.1%}")
-    for name in ("questions-labelled", "questions-heldout", "questions-heldout-2"):
+    for name in ("questions-labelled", "questions-heldout", "questions-heldout-2", "questions-heldout-3"):
         items = yaml.safe_load((DATA / f"{name}.yaml").read_text())["questions"]
         m = len(items)
         res = [classify_question(q["text"]) for q in items]

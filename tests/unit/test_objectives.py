@@ -43,11 +43,24 @@ def test_accuracy_on_the_held_out_sample():
     assert sum(a.bloom_level == o["level"] for a, o in zip(results, HELD_OUT)) / n >= 0.85
 
 
+HELD_OUT_2 = yaml.safe_load((DATA / "objectives-heldout-2.yaml").read_text())["objectives"]
+
+
+def test_accuracy_on_the_second_held_out_sample():
+    """Never used for tuning (header: measurable 60.0%, level 53.3%, degree 63.3% before; 100%, 90.0%, 83.3% after)."""
+    n = len(HELD_OUT_2)
+    results = [analyze_objective(o["text"]) for o in HELD_OUT_2]
+    assert sum(a.measurable == o["measurable"] for a, o in zip(results, HELD_OUT_2)) / n >= 0.95
+    assert sum(a.bloom_level == o["level"] for a, o in zip(results, HELD_OUT_2)) / n >= 0.85
+    assert sum((a.degree is not None) == o["degree"] for a, o in zip(results, HELD_OUT_2)) / n >= 0.8
+
+
 @pytest.mark.parametrize("item", [o for o in SAMPLE if not o["measurable"]], ids=lambda o: o["text"][:40])
 def test_every_vague_objective_in_the_sample_is_flagged_in_words(item):
     a = analyze_objective(item["text"])
     assert not a.measurable and a.bloom_level is None
-    assert any("cannot be observed" in p for p in a.problems)
+    reasons = ("cannot be observed", "what the trainer or the course will do", "Finishing or attending an activity")
+    assert any(r in p for p in a.problems for r in reasons), a.problems
 
 
 @pytest.mark.parametrize("text, level, verb", [
@@ -196,3 +209,54 @@ def test_a_modal_inside_the_behaviour_is_not_mistaken_for_an_audience(text, verb
 def test_a_modal_after_the_audience_is_the_one_used():
     a = analyze_objective("Participants will list the steps that managers must follow.")
     assert a.audience == "participants" and a.verb == "list"
+
+
+# -- the cases a trainer reported (issue: "analysers a trainer can trust"), each labelled by hand ----------------
+
+@pytest.mark.parametrize("text, level, verb", [
+    ("Apprentices will weld a T-joint.", "apply", "weld"),
+    ("Drivers will reverse a lorry into the bay.", "apply", "reverse"),
+    ("Engineers will troubleshoot a failed deployment.", "analyze", "troubleshoot"),
+    ("Analysts will build a pivot table in under 5 minutes.", "apply", "build"),
+    ("Analysts will build a new dashboard layout for the sales team.", "create", "build"),
+    ("Support agents will reset a customer's password.", "apply", "reset"),
+])
+def test_psychomotor_and_procedural_verbs(text, level, verb):
+    a = analyze_objective(text)
+    assert a.measurable and (a.bloom_level, a.verb) == (level, verb), a
+    assert not any("No action verb" in p for p in a.problems)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("The trainer will present the new policy to staff.", "what the trainer or the course will do"),
+    ("This session will cover the basics of version control.", "what the trainer or the course will do"),
+    ("Participants will complete the e-learning module.", "Finishing or attending an activity"),
+    ("Staff will attend a briefing on the new CRM.", "Finishing or attending an activity"),
+])
+def test_trainer_centred_and_activity_only_objectives_do_not_pass(text, says):
+    a = analyze_objective(text)
+    assert not a.measurable and a.bloom_level is None and not a.ok
+    assert any(says in p for p in a.problems), a.problems
+
+
+def test_a_trainee_trainer_who_is_able_to_present_is_still_a_learner():
+    a = analyze_objective("The new trainer will be able to present the policy to a group of five, keeping to 10 minutes.")
+    assert a.measurable and a.bloom_level == "apply"
+
+
+@pytest.mark.parametrize("text, degree", [
+    ("Care assistants will perform all six WHO steps of hand hygiene, as judged by an observer with the checklist.",
+     "all six WHO steps of hand hygiene"),
+    ("Drivers will reverse a lorry into the bay without touching the cones.", "without touching the cones"),
+])
+def test_observers_and_constraints_are_read_as_criteria(text, degree):
+    a = analyze_objective(text)
+    assert a.degree is not None and a.degree.startswith(degree.split(" of ")[0].split(" the ")[0]), a.degree
+    assert not any("No criterion" in p for p in a.problems)
+
+
+def test_acronyms_keep_their_capitals_in_the_parts_found():
+    a = analyze_objective("Care assistants will perform all six WHO steps of hand hygiene, as judged by an observer.")
+    assert "WHO" in a.degree and "who steps" not in a.degree
+    shouted = analyze_objective("NURSES WILL CALCULATE DOSES WITH 100% ACCURACY.")
+    assert shouted.degree == "100% accuracy"  # written in capitals throughout: shown in lower case

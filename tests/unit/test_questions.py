@@ -55,7 +55,7 @@ def test_every_closed_question_gets_an_open_rewrite(item):
 
 @pytest.mark.parametrize("text, expected", [
     ("Did everyone understand?", "What is one point from this part you could explain to a colleague, and what is still unclear?"),
-    ("Any questions about the checklist?", "What questions do you have so far about the checklist?"),
+    ("Any questions about the checklist?", "Which part of the checklist would you find hardest to explain to a colleague, and why?"),
     ("Do you think lectures work?", "Why do you think lectures work, or why not?"),
     ("Is feedback important for new trainers?", "Why might feedback be important for new trainers, and when might it not be?"),
     ("Feedback should be timely, right?", "What makes you agree or disagree that feedback should be timely?"),
@@ -134,3 +134,44 @@ def test_practice_shuffles_with_a_seed_only():
     assert ids == [q["id"] for q in QuestionPractice(seed=3).questions]
     assert sorted(ids) == sorted(q["id"] for q in BANK)
     assert [q["id"] for q in QuestionPractice().questions] == [q["id"] for q in BANK]
+
+
+# -- the cases a trainer reported (issue: "analysers a trainer can trust"), each labelled by hand ----------------
+
+@pytest.mark.parametrize("text, kind, level", [
+    ("What is the shortcut to insert a pivot table?", "closed", "remember"),
+    ("What would you check first, and why?", "open", "evaluate"),
+    ("Which of these two dashboards would you show the board, and why?", "open", "evaluate"),
+    ("What does HTTP stand for?", "closed", "remember"),
+    ("What does that mean?", "open", "understand"),
+])
+def test_reported_cases(text, kind, level):
+    q = classify_question(text)
+    assert (q.kind, q.bloom_level) == (kind, level), q.reason
+
+
+@pytest.mark.parametrize("text", ["What questions do you have so far?", "What questions do you have about the rota?"])
+def test_the_generic_check_module_05_replaces_is_flagged_with_a_better_question(text):
+    q = classify_question(text)
+    assert q.problems and "generic check" in q.problems[0]
+    assert q.suggestion and classify_question(q.suggestion).kind == "open" and not classify_question(q.suggestion).problems
+
+
+@pytest.mark.parametrize("text", ["Any questions?", "Any questions about the rota?", "Shall we take a break?",
+                                  "Can we move on?", "Should I go over it again?"])
+def test_rewrites_are_good_open_questions(text):
+    q = classify_question(text)
+    assert q.kind == "closed"
+    better = classify_question(q.suggestion)
+    assert better.kind == "open" and not better.problems, q.suggestion
+    assert not q.suggestion.lower().startswith(("why shall", "why can", "why should i", "why may")), q.suggestion
+
+
+HELD_OUT_3 = yaml.safe_load((DATA / "questions-heldout-3.yaml").read_text())["questions"]
+
+
+def test_accuracy_on_the_third_held_out_sample():
+    """Never used for tuning (see its header: 80.0% kind and 76.7% level before, 100% and 96.7% after)."""
+    results = [classify_question(q["text"]) for q in HELD_OUT_3]
+    assert sum(r.kind == q["kind"] for r, q in zip(results, HELD_OUT_3)) / len(HELD_OUT_3) >= 0.95
+    assert sum(r.bloom_level == q["level"] for r, q in zip(results, HELD_OUT_3)) / len(HELD_OUT_3) >= 0.9

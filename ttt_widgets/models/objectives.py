@@ -52,6 +52,8 @@ _ADVERBS = frozenset(
 )
 _COORDINATORS = frozenset(["and", "or", "then", ",", "as", "well", "plus", "also", "/"])
 _VOWELS = set("aeiou")
+_FUNCTION_WORDS = frozenset("what how which who whom whose why when where that this these those the a an you your "
+                            "their our my his her its to of for".split())
 
 
 def clean_text(text: Any, what: str = "text", *, required: bool = True, limit: int = MAX_TEXT) -> str:
@@ -160,6 +162,11 @@ class _Lexicon:
     conditions: tuple
     degrees: tuple
     level_names: dict
+    trainer_side: tuple = ()
+    course_side: tuple = ()
+    delivery_verbs: frozenset = frozenset()
+    activity_only: tuple = ()
+    procedural: re.Pattern | None = None
 
 
 @lru_cache(maxsize=1)
@@ -191,6 +198,14 @@ def _lexicon() -> _Lexicon:
         conditions=tuple(re.compile(p) for p in data["conditions"]),
         degrees=tuple(re.compile(p) for p in data["degrees"]),
         level_names={lv["id"]: lv["name"] for lv in data["levels"]},
+        trainer_side=tuple(re.compile(p) for p in data.get("trainer_side", [])),
+        course_side=tuple(re.compile(p) for p in data.get("course_side", [])),
+        delivery_verbs=frozenset(data.get("delivery_verbs", [])),
+        activity_only=tuple(re.compile(p) for p in data.get("activity_only", [])),
+        procedural=re.compile(
+            r"^(?:(?:a|an|the|their|each|one|two|three|simple|basic|new|standard) )?(?:[a-z0-9'-]+ ){0,2}?(?:"
+            + "|".join(re.escape(o) for o in sorted(data.get("procedural_objects", []), key=len, reverse=True))
+            + r")\b") if data.get("procedural_objects") else None,
     )
 
 
@@ -234,6 +249,23 @@ def _normalise(text: str) -> tuple[str, bool]:
     return plain, had_markup
 
 
+def _restore_case(part: str | None, raw: str) -> str | None:
+    """``part`` (lower case) with the words that are written with capitals inside them in ``raw`` put back
+    (acronyms and names: WHO, SBI, PowerPoint), unless ``raw`` is written in capitals throughout."""
+    if not part:
+        return part
+    letters = [c for c in raw if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
+        return part
+    cased = {}
+    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9'-]*", raw):
+        if any(c.isupper() for c in word[1:]):
+            cased.setdefault(word.lower(), word)
+    if not cased:
+        return part
+    return re.sub(r"[a-z0-9][a-z0-9'-]*", lambda m: cased.get(m.group(0), m.group(0)), part)
+
+
 def _split_audience(text: str, lex: _Lexicon) -> tuple[str | None, str, str]:
     """Split ``text`` (preamble removed) into (audience, lead-in before it, behaviour text)."""
     for m in lex.modal.finditer(text):
@@ -243,7 +275,10 @@ def _split_audience(text: str, lex: _Lexicon) -> tuple[str | None, str, str]:
             lead, before = (part.strip() for part in before.rsplit(",", 1))
         head = _TOKEN.findall(before)
         # "Design a plan that will ...": a text that starts with a verb has no audience before its modal
-        starts_with_verb = bool(head) and head[0] not in lex.audience_words and _match(head, 0, lex) is not None
+        # ... unless the verb-like first word is part of a compound audience ("support agents", "training leads")
+        compound = 0 < len(head) <= 3 and head[-1] in lex.audience_words and not _FUNCTION_WORDS.intersection(head)
+        starts_with_verb = (bool(head) and head[0] not in lex.audience_words and not compound
+                            and _match(head, 0, lex) is not None)
         if before and not starts_with_verb and len(before.split()) <= 8 and not re.search(r"[.!?;:]", before):
             behaviour = text[m.end():].strip(" ,:")
             for ability in lex.abilities:
@@ -379,9 +414,32 @@ def analyze_objective(text: str) -> ObjectiveAnalysis:
         condition = _clause(behaviour, cond_starts[0], degree_starts)
     degree = _clause(behaviour, degree_starts[0], cond_starts) if degree_starts else None
 
+    # running a known procedure is apply, even when it makes something (build a pivot table, assemble a valve)
+    if lex.procedural is not None:
+        verbs = [(v, "apply", i) if level == "create" and lex.procedural.match(" ".join(tokens[i + len(v.split()):i + 8]))
+                 else (v, level, i) for v, level, i in verbs]
+    # who acts: the course itself is no audience; a trainer who presents is not a learner performing
+    course_side = bool(audience) and any(p.match(audience) for p in lex.course_side)
+    trainer_side = bool(audience) and any(p.match(audience) for p in lex.trainer_side)
+    able = bool(re.search(r"\b(?:be|are|is) able to\b", body))
+    teaching = course_side or (trainer_side and not able and bool(verbs) and verbs[0][0] in lex.delivery_verbs)
+    if course_side:
+        audience = None
+    activity = any(p.match(behaviour.lstrip(" ,")) for p in lex.activity_only)
+
     vague = [v for v, level, _ in verbs if level == "vague"]
     measurable_verbs = [(v, level) for v, level, _ in verbs if level != "vague"]
-    if not verbs:
+    if teaching:
+        problems.append(
+            "This says what the trainer or the course will do, not what participants will be able to do: write it "
+            "from the learner's side, e.g. 'Staff will be able to explain the new policy to a customer'."
+        )
+    elif activity:
+        problems.append(
+            "Finishing or attending an activity is not a learning outcome: say what participants will be able to do "
+            "afterwards, e.g. 'Participants will be able to report a phishing email using the button'."
+        )
+    elif not verbs:
         problems.append(
             "No action verb found at the start of the behaviour: begin it with a verb that shows what participants "
             "will do, e.g. list, explain, use, compare, judge or design."
@@ -391,7 +449,7 @@ def analyze_objective(text: str) -> ObjectiveAnalysis:
             f"'{v}' cannot be observed or measured: replace it with a verb that shows it, e.g. explain, summarise, "
             "classify, compare or use."
         )
-    if audience is None:
+    if audience is None and not course_side:
         problems.append("No audience: say who will do it, e.g. 'Participants will be able to ...'.")
     if degree is None:
         problems.append(
@@ -405,7 +463,7 @@ def analyze_objective(text: str) -> ObjectiveAnalysis:
             "Several verbs at different levels: " + ", ".join(named[:-1]) + f" and {named[-1]}. Assess the highest "
             f"({levels[-1]}) or split it into one objective per level."
         )
-    measurable = bool(measurable_verbs) and not vague
+    measurable = bool(measurable_verbs) and not vague and not teaching and not activity
     bloom_level = levels[-1] if measurable else None
     verb = verbs[0][0] if verbs else None
     return ObjectiveAnalysis(
@@ -413,9 +471,9 @@ def analyze_objective(text: str) -> ObjectiveAnalysis:
         measurable=measurable,
         bloom_level=bloom_level,
         verb=verb,
-        audience=audience or None,
-        condition=condition or None,
-        degree=degree or None,
+        audience=_restore_case(audience, raw) or None,
+        condition=_restore_case(condition, raw) or None,
+        degree=_restore_case(degree, raw) or None,
         problems=tuple(problems),
         verbs=tuple((v, level) for v, level, _ in verbs),
     )

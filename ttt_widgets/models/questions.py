@@ -66,6 +66,9 @@ class _Rules:
     open_cue: re.Pattern
     yes_no: re.Pattern
     fact: re.Pattern
+    fact_patterns: tuple
+    generic: tuple
+    generic_suggestion: str
     tag: re.Pattern
     tag_patterns: tuple
     levels: tuple  # (level, compiled regex), highest first
@@ -82,6 +85,9 @@ def _rules() -> _Rules:
         open_cue=_phrase_regex(data["open_cues"]),
         yes_no=re.compile(r"^(?:" + "|".join(re.escape(x) for x in sorted(data["yes_no_starters"], key=len, reverse=True)) + r")(?![a-z'])"),
         fact=re.compile(r"^(?:" + "|".join(re.escape(x) for x in sorted(data["fact_starters"], key=len, reverse=True)) + r")(?![a-z'])"),
+        fact_patterns=tuple(re.compile(x) for x in data.get("fact_patterns", [])),
+        generic=tuple(re.compile(x) for x in data.get("generic_checks", [])),
+        generic_suggestion=data.get("generic_suggestion", ""),
         tag=re.compile(r"[,;-]\s*(?:" + "|".join(re.escape(x) for x in sorted(data["tag_endings"], key=len, reverse=True)) + r")\s*$"),
         tag_patterns=tuple(re.compile(x) for x in data.get("tag_patterns", [])),
         levels=tuple((lv["id"], _phrase_regex(lv["cues"]), tuple(re.compile(x) for x in lv.get("patterns", [])))
@@ -124,6 +130,7 @@ def _rewrite(core: str, rules: _Rules) -> str:
         groups = {k: (v or "") for k, v in m.groupdict().items()}
         topic = groups.get("topic", "")
         groups["topic_suffix"] = f" about {topic}" if topic else ""
+        groups["topic_of"] = f" of {topic}" if topic else " of this"
         out = template.format(**groups).strip()
         out = re.sub(r"\s+", " ", out).rstrip(" ?.")
         return out[:1].upper() + out[1:] + "?"
@@ -169,11 +176,13 @@ def classify_question(text: str) -> QuestionAnalysis:
             kind, reason = "open", f"It starts like a yes/no question but asks for more ('{open_cue.group(0)}')."
         else:
             kind, reason = "closed", f"It can be answered with yes or no (it starts with '{core.split(' ')[0]}')."
-    elif rules.fact.match(core):
+    elif rules.fact.match(core) or any(p.match(core) for p in rules.fact_patterns):
+        start = rules.fact.match(core)
+        opening = start.group(0) if start else " ".join(core.split(" ")[:4])
         if open_cue:
             kind, reason = "open", f"It asks for a fact and for more ('{open_cue.group(0)}')."
         else:
-            kind, reason = "closed", f"One fact answers it (it starts with '{rules.fact.match(core).group(0)}')."
+            kind, reason = "closed", f"One fact answers it (it starts with '{opening}')."
     else:
         kind, reason = "open", "It invites an explanation, a reason, an example or an idea, not one fixed answer."
     level = "remember"
@@ -182,6 +191,11 @@ def classify_question(text: str) -> QuestionAnalysis:
             level = level_id
             break
     suggestion = _rewrite(core, rules) if kind == "closed" else None
+    if kind == "open" and any(p.match(core) for p in rules.generic):
+        level = "remember"
+        reason = "It is open in form, but it asks nothing about the content: most people stay silent."
+        problems.append("A generic check: ask about the content itself, so that answers show what people understood.")
+        suggestion = rules.generic_suggestion
     return QuestionAnalysis(text=raw, kind=kind, bloom_level=level, suggestion=suggestion, reason=reason,
                             problems=tuple(problems))
 
