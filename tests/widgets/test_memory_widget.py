@@ -12,6 +12,19 @@ def test_builds_with_a_plot_and_a_summary():
     assert w._plot.value.startswith("<img") and "alt=" in w._plot.value
     assert "On day 30" in w._summary.value
     assert "ttt-forgetting-curve" in w._dom_classes
+    assert "power curve R = 48.0%" in w._source.value and "Ebbinghaus" in w._plot.value
+
+
+def test_review_slider_labels_are_shown_in_full():
+    """Issue: the labels were cut to "Review 1 (d..." by a fixed 90px label width."""
+    w = ForgettingCurve()
+    for s in w._review + [w._stability, w._gain, w._horizon]:
+        assert s.style.description_width in ("initial", "") or int(s.style.description_width.rstrip("px")) >= 7 * len(s.description)
+
+
+def test_next_day_only_agrees_with_ebbinghaus_at_a_month():
+    w = ForgettingCurve(preset="Next day only")
+    assert w.retention(30)["massed"] > 0.19 and w.retention(30)["spaced"] > w.retention(30)["massed"]
 
 
 def test_moving_a_slider_updates_the_model_and_the_plot():

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 import ipywidgets as widgets
 
 from ..loader import load_content
-from ..models.memory import SpacingModel
+from ..models.memory import SpacingModel, ebbinghaus_data
 from ..plots import PALETTE, figure_html, fixed_margins, new_figure
 from ._common import guarded
 
@@ -58,12 +58,13 @@ class ForgettingCurve(widgets.VBox):
         self._title = widgets.HTML("<h3 style='margin:4px 0'>Forgetting: massed study against spaced reviews</h3>")
         self._preset = widgets.Dropdown(options=[_CUSTOM, *self.schedules], value=_CUSTOM, description="Schedule",
                                         layout=widgets.Layout(width="420px"))
-        style = {"description_width": "90px"}
+        style = {"description_width": "initial"}  # labels in full ("Review 1 (day)", not "Review 1 (d...")
         self._review = [widgets.IntSlider(value=0, min=0, max=60, description=f"Review {i + 1} (day)", style=style,
-                                          continuous_update=False) for i in range(_MAX_REVIEWS)]
+                                          continuous_update=False, layout=widgets.Layout(width="420px"))
+                        for i in range(_MAX_REVIEWS)]
         self._sliders = widgets.VBox(self._review)
         self._stability = widgets.FloatSlider(value=self.model.stability, min=0.5, max=10, step=0.5,
-                                              description="First memory (days)", style={"description_width": "130px"},
+                                              description="First memory (x Ebbinghaus)", style=style,
                                               continuous_update=False)
         self._gain = widgets.FloatSlider(value=self.model.gain, min=0, max=10, step=0.5, description="Spacing gain",
                                          style=style, continuous_update=False)
@@ -72,9 +73,11 @@ class ForgettingCurve(widgets.VBox):
         self._params = widgets.HBox([self._stability, self._gain, self._horizon], layout=widgets.Layout(flex_flow="row wrap"))
         self._plot = widgets.HTML()
         self._summary = widgets.HTML()
-        self._source = widgets.HTML("<small>Model: retrievability R = exp(-t/S); each review raises the stability S, "
-                                    "more when it comes after some forgetting (Wozniak &amp; Gorzelanczyk 1994; "
-                                    "the spacing effect, Cepeda et al. 2006). Illustrative numbers.</small>")
+        self._source = widgets.HTML(
+            f"<small>Model: the power curve {self.model.formula} fitted to Ebbinghaus's (1885) savings "
+            "(R² 0.971; an exponential fits them badly, R² 0.397). Each review starts a new curve whose time scale "
+            "grows more when the review comes after some forgetting (the spacing effect, Cepeda et al. 2006). The "
+            "forgetting curve is fitted; the size of the review effect is illustrative.</small>")
         self._status = widgets.HTML()
 
     def _wire(self) -> None:
@@ -161,7 +164,7 @@ class ForgettingCurve(widgets.VBox):
     def redraw(self) -> None:
         m = self.model
         fig, ax = new_figure(6.4, 3.4)
-        fixed_margins(fig, left=0.1, bottom=0.14, top=0.86)
+        fixed_margins(fig, left=0.1, bottom=0.14, top=0.9)
         d1, r1 = m.curve(spaced=True)
         d0, r0 = m.curve(spaced=False)
         ax.plot(d0, r0 * 100, color=PALETTE[5], linestyle="--", linewidth=2,
@@ -173,14 +176,18 @@ class ForgettingCurve(widgets.VBox):
                 ax.axvline(d, color=PALETTE[0], alpha=0.25, linewidth=1)
         ax.set_xlim(0, m.horizon)
         ax.set_ylim(0, 105)
+        data = ebbinghaus_data()
+        ax.scatter([h / 24 for h in data["hours"]], data["savings_percent"], color="black", marker="o", s=18,
+                   zorder=3, label="Ebbinghaus 1885 (no review)")
+        ax.set_title(f"Power model {m.formula}, fitted to Ebbinghaus", fontsize=9, loc="left")
         ax.set_xlabel("days after the first study")
-        ax.set_ylabel("chance of recall (%)")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, frameon=False)
+        ax.set_ylabel("retention (savings, %)")
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
         ax.grid(alpha=0.3)
         ret = self.retention()
-        alt = (f"Retention over {m.horizon} days: spaced reviews end at {ret['spaced']:.0%}, "
-               f"massed study at {ret['massed']:.0%}.")
+        alt = (f"Retention over {m.horizon} days on a power model fitted to Ebbinghaus's data: spaced reviews end "
+               f"at {ret['spaced']:.0%}, massed study at {ret['massed']:.0%}.")
         self._plot.value = figure_html(fig, alt)
         self._summary.value = (f"<b>On day {m.horizon}:</b> spaced {ret['spaced']:.0%}, massed {ret['massed']:.0%} "
-                               f"chance of recall.")
+                               "retention (Ebbinghaus's savings measure).")
         self._status.value = ""
