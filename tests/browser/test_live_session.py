@@ -60,7 +60,7 @@ def test_live_session_dashboard_shows_the_room_within_two_seconds(voila_server, 
 
     poll = "Which part of a lesson is hardest to plan?"
     t = _send(code, "poll", poll, "trainee-1", "Feedback")
-    _visible_within(page, "css=img[alt*='Feedback: 1']", 2.0, t)
+    _visible_within(page, "css=.ttt-bars[aria-label*='Feedback: 1']", 2.0, t)
 
     t = _send(code, "words", "One word for how you feel about teaching:", "trainee-2", "curious")
     _visible_within(page, "curious", 2.0, t)

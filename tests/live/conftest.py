@@ -39,3 +39,9 @@ def store(store_url):
     s = ResponseStore(store_url)
     yield s
     s.close()
+
+
+@pytest.fixture
+def pg_database_url(postgres_url):
+    """A new empty database on the throwaway PostgreSQL server."""
+    return fresh_pg_database(postgres_url)

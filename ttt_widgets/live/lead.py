@@ -342,7 +342,7 @@ class WordWallBoard(_Panel):
         for key, entry in seen.items():
             row = self._rows.get(key)
             if row is None:
-                btn = widgets.Button(layout=widgets.Layout(width="90px"))
+                btn = widgets.Button(layout=widgets.Layout(width="auto"))
                 btn.on_click(lambda b, k=key: self.hide_word(k, not b._ttt_hidden))
                 row = self._rows[key] = widgets.HBox([btn, widgets.HTML()])
             btn, label = row.children
@@ -399,12 +399,12 @@ class QuestionBoard(_Panel):
 
     def _row(self, ask_id: int) -> widgets.HBox:
         votes = widgets.HTML(layout=widgets.Layout(width="60px"))
-        approve = widgets.Button(description="Approve", button_style="info", layout=widgets.Layout(width="90px"),
+        approve = widgets.Button(description="Approve", button_style="info", layout=widgets.Layout(width="auto"),
                                  tooltip="Show this question to the room")
         approve.on_click(lambda _: self.approve(ask_id))
-        done = widgets.Button(layout=widgets.Layout(width="90px"))
+        done = widgets.Button(layout=widgets.Layout(width="auto"))
         done.on_click(lambda b: self.mark_answered(ask_id, not b._ttt_answered))
-        hide = widgets.Button(description="Hide", layout=widgets.Layout(width="60px"), tooltip="Remove from the board")
+        hide = widgets.Button(description="Hide", layout=widgets.Layout(width="auto"), tooltip="Remove from the board")
         hide.on_click(lambda _: self.hide(ask_id))
         return widgets.HBox([votes, approve, done, hide, widgets.HTML()])
 
@@ -624,7 +624,8 @@ class LiveDashboard(_Polling, widgets.VBox):
 
     # -- build -----------------------------------------------------------------------------------------------
     def _layout(self) -> list:
-        return [self._header, self._run, self._grid, self._controls, self._message]
+        # what the room reads first (code, then answers); the lead's controls below
+        return [self._header, self._grid, self._run_title, self._run, self._controls, self._message]
 
     def _header_html(self) -> str:
         address = join_address(self.code)
@@ -685,6 +686,7 @@ class LiveDashboard(_Polling, widgets.VBox):
             widgets.HBox([self._q_text, self._q_kind, self._q_options, self._add_btn], layout=widgets.Layout(**row)),
         ], layout=widgets.Layout(border="1px solid #ccc", padding="6px", margin="6px 0"))
         self._run.add_class("ttt-run-room")
+        self._run_title = widgets.HTML("<div style='font-weight:600;font-size:1.15em;margin-top:0.6em'>Run the room</div>")
         self.status = StatusBoard(self.code, store=self.store, autorefresh=False)
         self.queue = QuestionBoard(self.code, store=self.store, autorefresh=False)
         self._grid = widgets.VBox([widgets.HBox([self.status, self.queue], layout=widgets.Layout(flex_flow="row wrap"))])
@@ -934,7 +936,7 @@ class LiveDashboard(_Polling, widgets.VBox):
         for p in [getattr(self, "status", None), getattr(self, "queue", None), *getattr(self, "panels", {}).values()]:
             if p is not None:
                 p.close()
-        for name in ("_header", "_run", "_grid", "_controls"):
+        for name in ("_header", "_run_title", "_run", "_grid", "_controls"):
             part = getattr(self, name, None)
             if part is not None:
                 _close_tree(part)

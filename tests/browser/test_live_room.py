@@ -1,0 +1,101 @@
+"""The real room: ``ttt present`` on one machine, 30 trainees as separate processes with their own data folders and
+no database URL, joining by the address the projected page shows and answering through the real widgets; the lead's
+page in Chromium shows every answer, none lost or doubled, hostile text as text."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import helpers
+from ttt_widgets.live import ResponseStore
+
+POLL = "Which part of a lesson is hardest to plan?"
+OPTIONS = ["Opening", "Practice", "Feedback", "Closing"]
+WORDS = "One word for how you feel about teaching:"
+HOSTILE = '<img src=x onerror="window.__ttt_pwned=1">'
+
+#: one trainee: join by the address, answer a poll and a word with the widgets, print what the widgets said
+TRAINEE = r"""
+import sys
+import ttt_widgets.live as live
+from ttt_widgets.live import Poll, WordWall
+address, choice, word = sys.argv[1:4]
+live.join(address)
+poll = Poll(%r, %r)
+poll.select(choice)
+words = WordWall(%r)
+ok = poll.submit() and words.submit(word)
+print("sent" if ok else "NOT SENT: " + poll.message + " | " + words.message, flush=True)
+""" % (POLL, OPTIONS, WORDS)
+
+N = 30
+
+
+def _trainee(address: str, i: int, home) -> str:
+    data = home / f"trainee-{i:02d}"
+    env = {k: v for k, v in os.environ.items() if k not in ("TTT_DB_URL", "TTT_SESSION", "TTT_SERVICE_URL",
+                                                           "TTT_LEAD_TOKEN", "TTT_PUBLIC_URL")}
+    env["TTT_DATA_DIR"] = str(data)  # each laptop has its own folder: nothing is shared but the network
+    word = HOSTILE if i == 7 else f"word{i:02d}"
+    proc = subprocess.run([sys.executable, "-c", TRAINEE, address, OPTIONS[i % 4], word], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=home)
+    assert proc.returncode == 0 and proc.stdout.strip() == "sent", (proc.stdout, proc.stderr[-2000:])
+    return proc.stdout
+
+
+def test_thirty_trainees_on_their_own_machines_reach_the_lead_page(browser, tmp_path):
+    folder = tmp_path / "dashboards"
+    folder.mkdir()
+    shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
+    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
+        page.locator(".ttt-join-address").wait_for(timeout=90_000)
+        address = page.locator(".ttt-join-address").inner_text().strip()
+        code = page.locator(".ttt-join-code").inner_text().strip()
+        assert re.fullmatch(rf"http://127\.0\.0\.1:\d+/{code}", address), address
+        assert page.locator(".ttt-qr svg").count() == 1
+
+        home = tmp_path / "trainees"
+        home.mkdir()
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            list(pool.map(lambda i: _trainee(address, i, home), range(N)))
+        sent = time.monotonic()
+
+        expected = {o: sum(1 for i in range(N) if OPTIONS[i % 4] == o) for o in OPTIONS}
+        label = f"{POLL}: " + ", ".join(f"{o}: {expected[o]}" for o in OPTIONS)
+        page.locator(f".ttt-bars[aria-label='{label}']").wait_for(state="attached", timeout=10_000)
+        cloud = page.locator(".ttt-wordwall")
+        for i in range(N):
+            if i != 7:
+                page.wait_for_function("(w) => document.querySelector('.ttt-wordwall').innerText.includes(w)",
+                                       arg=f"word{i:02d}", timeout=10_000)
+        seen_after = time.monotonic() - sent
+        text = cloud.inner_text()
+        assert HOSTILE in text  # shown as the characters typed
+        assert page.evaluate("window.__ttt_pwned === undefined") and page.locator("img[src='x']").count() == 0
+        assert seen_after < 10
+
+        store = ResponseStore(srv.store_url)  # the lead's store: one answer per trainee, each trainee once
+        try:
+            rows = store.responses(code, POLL)
+            assert len(rows) == N and len({r["participant"] for r in rows}) == N
+            assert len(store.history(code, POLL)) == N  # nothing doubled by retries
+            assert store.summary(code, POLL)["counts"] == expected
+        finally:
+            store.close()
+        assert not any(p.name == "live.sqlite" for p in home.rglob("*"))  # no trainee wrote a store of its own
+        assert errors == []
+    finally:
+        context.close()
+        srv.stop()
