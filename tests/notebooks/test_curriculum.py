@@ -297,3 +297,11 @@ def test_curriculum_table_covers_every_module():
     rows = curriculum_table()
     assert [r["module"] for r in rows] == IDS
     assert all(r["activities"] >= 3 and r["quiz_items"] >= 3 for r in rows)
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name[:2] >= "02"], ids=lambda p: p.stem)
+def test_modules_from_02_open_with_a_review_of_earlier_modules(path):
+    """Spaced retrieval across days: the first section after the header brings back earlier modules' questions."""
+    heading, cells = _sections(path)[0]
+    assert heading.startswith("Review"), heading
+    assert _code_calls(cells, "Review") == [path.name[:2]]
