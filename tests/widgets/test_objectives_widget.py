@@ -64,5 +64,16 @@ def test_html_typed_by_a_trainee_is_never_rendered():
     b = ObjectiveBuilder()
     b.set(audience="<img src=x onerror=alert(1)>", behaviour="list <b>three</b> steps")
     assert "<img src=x" not in b._problems.value + b._hints["audience"].value + b._ladder.value
-    assert isinstance(b._sentence, widgets.Label)  # the assembled sentence is shown as plain text
+    assert isinstance(b._sentence, widgets.Textarea)  # the assembled sentence is shown as plain text
     assert "markup" in b._problems.value
+
+
+def test_a_long_objective_wraps_inside_the_builder():
+    """Issue: the assembled sentence was a Label, which never wraps, and ran off the right edge."""
+    b = ObjectiveBuilder()
+    b.set(audience="Newly appointed ward-based healthcare assistants on the night shift",
+          behaviour="take a manual blood pressure reading and record it on the early-warning chart",
+          condition="given a patient in the simulation suite", degree="within 5 mmHg of the assessor's reading")
+    assert isinstance(b._sentence, widgets.Textarea) and b._sentence.disabled
+    assert b._sentence.layout.width == "100%" and b._sentence.rows >= 3
+    assert b._sentence.value == b.model.text

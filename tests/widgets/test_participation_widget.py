@@ -64,3 +64,15 @@ def test_bad_talk_time_is_refused():
     t.record("Ana", talk_seconds=-5)
     assert "talk time" in t._status.value and t.model.counts()["Ana"] == 0
     assert isinstance(t._talk, widgets.BoundedFloatText)
+
+
+def test_no_gini_of_talk_time_when_no_talk_time_was_entered():
+    """Issue: "Gini of talk time 0.00" was shown when no talk time was entered (0.00 reads as perfect equality)."""
+    from ttt_widgets import ParticipationTracker
+
+    t = ParticipationTracker(["Ana", "Ben", "Cy"])
+    t.record("Ana")
+    t.record("Ben")
+    assert "talk time not recorded" in t._metrics.value and "Gini of talk time" not in t._metrics.value
+    t.record("Cy", talk_seconds=40)
+    assert "Gini of talk time 0.67" in t._metrics.value

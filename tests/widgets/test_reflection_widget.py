@@ -63,3 +63,12 @@ def test_export_warns_about_unsaved_text(data_dir, tmp_path):
     assert path == tmp_path / "mine.md"
     assert "not saved yet" in r._status.value or "press Save" in r._status.value
     assert "not saved yet" not in path.read_text(encoding="utf-8")
+
+
+def test_the_export_button_shows_its_whole_label(data_dir):
+    """Issue: the default button width cut the label to "Export all (Mar..."."""
+    from ttt_widgets import Reflection
+
+    r = Reflection("99-label-check", "Prompt")
+    assert r._export_btn.description == "Export all (Markdown)"
+    assert r._export_btn.layout.width == "auto"

@@ -71,8 +71,10 @@ class ObjectiveBuilder(widgets.VBox):
             self._fields[name], self._hints[name] = field, hint
             rows.append(widgets.HBox([field, hint]))
         self._form = widgets.VBox(rows)
-        self._sentence = widgets.Label(layout=widgets.Layout(width="auto"))
-        self._sentence_box = widgets.HBox([widgets.HTML("<b>Your objective:</b>&nbsp;"), self._sentence])
+        # a Label never wraps (the sentence ran off the right edge); a read-only text area wraps and stays plain text
+        self._sentence = widgets.Textarea(disabled=True, rows=2, layout=widgets.Layout(width="100%", flex="1 1 auto"))
+        self._sentence_box = widgets.VBox([widgets.HTML("<b>Your objective:</b>"), self._sentence],
+                                          layout=widgets.Layout(width="100%"))
         self._ladder = widgets.HTML()
         self._problems = widgets.HTML(layout=widgets.Layout(width="60%"))
         self._body = widgets.HBox([self._problems, self._ladder])
@@ -98,7 +100,9 @@ class ObjectiveBuilder(widgets.VBox):
 
     def _refresh(self) -> None:
         self._status.value = ""
-        self._sentence.value = self.model.text or "(start with the behaviour: a verb and a task)"
+        text = self.model.text or "(start with the behaviour: a verb and a task)"
+        self._sentence.value = text
+        self._sentence.rows = max(2, min(6, len(text) // 70 + 1))
         try:
             for name, label, _ in _PARTS:
                 clean_text(getattr(self.model, name), label.lower(), required=False)

@@ -112,8 +112,10 @@ class ParticipationTracker(widgets.VBox):
         mins, secs = divmod(int(silences[quietest]), 60)
         self._metrics.value = (
             f"<b>{total}</b> contributions &middot; equity (1 - Gini) <b>{m.equity():.2f}</b> &middot; "
-            f"Gini of talk time {m.gini_talk_time():.2f} &middot; silent so far {m.silent_share():.0%} &middot; "
-            f"longest silence: {esc(quietest)} ({mins}:{secs:02d})"
+            + (f"Gini of talk time {m.gini_talk_time():.2f} &middot; " if any(m.talk_time().values())
+               else "talk time not recorded &middot; ")
+            + f"silent so far {m.silent_share():.0%} &middot; "
+            + f"longest silence: {esc(quietest)} ({mins}:{secs:02d})"
         )
         silent = m.silent()
         if total >= len(m.names) and m.equity() < self._threshold.value:

@@ -58,8 +58,10 @@ class Reflection(widgets.VBox):
         self._count = widgets.Label()
         self._save_btn = widgets.Button(description="Save", button_style="primary", icon="save",
                                         tooltip="Keep this answer in your data folder")
+        # width "auto": the default button width (148px) cut the label to "Export all (Mar..."
         self._export_btn = widgets.Button(description="Export all (Markdown)", icon="download",
-                                          tooltip="Write all your saved reflections to one Markdown file")
+                                          tooltip="Write all your saved reflections to one Markdown file",
+                                          layout=widgets.Layout(width="auto"))
         self._buttons = widgets.HBox([self._save_btn, self._export_btn])
         self._status = widgets.HTML()
 
