@@ -1,15 +1,17 @@
-"""Latency from a trainee's ``submit`` to the change being visible on the lead's Voila page, in headless Chromium.
+"""The live room over HTTP: 200 participants answer at once; how long until each answer is on the lead's page?
 
-The kit's ``live-session`` dashboard is served by Voila (the kit's own command line) and opened in Chromium. Thirty
-trainee processes, each already connected, answer the word-wall question in bursts (all thirty at once, every two
-seconds) until 100 answers are sent. Each answer carries a unique token; a MutationObserver in the page stamps the
-moment each token first appears. Latency = that moment minus the moment the trainee's ``submit`` returned (same
-machine, same wall clock). Goal: p95 under 1.5 s.
+``ttt present`` serves the ``live-session`` dashboard and the live service; the lead's page is open in headless
+Chromium. 200 distinct participants (half "phones" speaking the join page's JSON, half "notebooks" using the
+widgets' :class:`~ttt_widgets.live.client.RemoteStore`), spread over 4 processes with a thread each, register first,
+then all send one word at the same moment. Each word is a unique token; a MutationObserver in the page stamps the
+moment each token first appears on the word cloud. Latency = that moment minus the moment the participant's request
+was confirmed (same machine, same clock). Twelve seconds later each participant sends 4 more words as fast as the
+service takes them: answers per second.
 
-For scale, the expected figure is about half the panels' polling interval (0.5 s) plus a store read, a redraw and
-the widget message to the browser.
+Run twice in the same run: with the dashboard kernel told of changes by the service (push, the default), and with
+``TTT_PUSH=0`` (the kernel looks at the store every 0.5 s, as before). Goal: p95 under 1 s with push.
 
-Usage: ``python benchmarks/bench_live_latency.py [--answers 100] [--trainees 30]``
+Usage: ``python benchmarks/bench_live_latency.py [--participants 200]``
 """
 
 from __future__ import annotations
@@ -28,27 +30,58 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import helpers  # noqa: E402  (free ports, process groups, Chromium flags)
-
-from ttt_widgets.serve import voila_command  # noqa: E402
+import helpers  # noqa: E402  (free ports, process groups, Chromium flags, the live server starter)
 
 QUESTION = "One word for how you feel about teaching:"
 
-TRAINEE = r"""
-import os, sys, time
-code, index, question, answers, start_at = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5])
-from ttt_widgets.live import ResponseStore
-store = ResponseStore()
-store.revision(code)
+#: one process of simulated participants: register all, wait for the start, send, report confirmations
+CROWD = r"""
+import json, sys, threading, time, urllib.request
+from ttt_widgets.live.client import RemoteStore
+base, code, first, count, start_at, extra = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+question = %r
+
+def post(path, body, token=None):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+people = []
+for j in range(first, first + count):
+    if j %% 2:  # a phone: the join page's requests
+        token = post(f"/ttt/api/sessions/{code}/participants", {})["token"]
+        people.append((j, lambda text, i, t=token: post(f"/ttt/api/sessions/{code}/answers",
+                                                        {"question": question, "value": text, "id": i}, t)))
+    else:  # a notebook: the widgets' client (one per participant, as one per laptop)
+        store = RemoteStore(base)
+        store._tokens.path = store._tokens.path.with_name(f"tokens-{j}.json")
+        store.participant(code)
+        people.append((j, lambda text, i, s=store: s.submit(code, question, None, text, request_id=i)))
 print("ready", flush=True)
-for item in answers.split(","):
-    j, burst = map(int, item.split(":"))
-    delay = start_at + burst * 2.0 - time.time()
+out, lock = [], threading.Lock()
+
+def run(j, send):
+    delay = start_at - time.time()
     if delay > 0:
         time.sleep(delay)
-    store.submit(code, question, f"trainee{index}", f"tok{j:04d}x")
-    print(j, time.time(), flush=True)
-"""
+    send(f"tok{j:04d}x", f"first-{j}")
+    with lock:
+        out.append((j, time.time()))
+    delay = start_at + 12 - time.time()  # the throughput wave starts once the first answers are all on the page
+    if delay > 0:
+        time.sleep(delay)
+    for k in range(extra):
+        send(f"more{j:04d}n{k}", f"more-{j}-{k}")
+    with lock:
+        out.append((-1, time.time()))
+
+threads = [threading.Thread(target=run, args=p) for p in people]
+for t in threads: t.start()
+for t in threads: t.join()
+for j, when in out:
+    print(j, when, flush=True)
+""" % QUESTION
 
 OBSERVER = r"""
 () => {
@@ -66,10 +99,61 @@ OBSERVER = r"""
 """
 
 
+def run(mode: str, participants: int, chromium: str, tmp: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    folder = tmp / mode / "dashboards"
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "dashboards" / "live-session.ipynb", folder)
+    env = {"TTT_PUSH": "1" if mode == "push" else "0", "PYTHONPATH": str(ROOT)}
+    srv = helpers.start_live_server(tmp / mode, dashboards=folder, env=env)
+    crowds = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=helpers.CHROMIUM_ARGS, headless=True)
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
+            page.locator(".ttt-join-code").wait_for(timeout=90_000)
+            page.locator(".ttt-wordwall").first.wait_for(timeout=30_000)
+            code = page.locator(".ttt-join-code").inner_text().strip()
+            page.evaluate(OBSERVER)
+            procs, per = 4, participants // 4
+            start_at = time.time() + 8.0 + participants * 0.03
+            crowd_env = {**os.environ, "TTT_DATA_DIR": str(tmp / mode / "crowd"), "PYTHONPATH": str(ROOT)}
+            for k in range(procs):
+                crowds.append(subprocess.Popen([sys.executable, "-c", CROWD, srv.url.rstrip("/"), code, str(k * per),
+                                                str(per), str(start_at), "4"],
+                                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=crowd_env))
+            page.wait_for_timeout(int(max(0.0, start_at + 10 - time.time()) * 1000))
+            seen = page.evaluate("window.__seen")
+            sent: dict[int, float] = {}
+            ends: list[float] = []
+            for c in crowds:
+                out, err = c.communicate(timeout=300)
+                if c.returncode != 0:
+                    raise RuntimeError(err[-2000:])
+                for line in out.splitlines()[1:]:
+                    j, when = line.split()
+                    (ends.append(float(when)) if int(j) < 0 else sent.__setitem__(int(j), float(when)))
+            browser.close()
+    finally:
+        for c in crowds:
+            if c.poll() is None:
+                c.kill()
+        srv.stop()
+    latencies = sorted(seen[f"{j:04d}"] / 1000 - sent[j] for j in sent if f"{j:04d}" in seen)
+    first_wave = max(sent.values()) - start_at
+    return {"mode": mode, "sent": len(sent), "visible": len(latencies), "latencies": latencies,
+            "first_wave_s": first_wave, "rate": len(sent) * 4 / (max(ends) - start_at - 12)}
+
+
+def pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, max(0, int(round(q * len(values))) - 1))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=100)
-    parser.add_argument("--trainees", type=int, default=30)
+    parser.add_argument("--participants", type=int, default=200)
     args = parser.parse_args()
     from ttt_widgets.doctor import chromium_path
 
@@ -77,66 +161,25 @@ def main() -> int:
     if chromium is None:
         print("Chromium not found: install it (apt-get install chromium) or set TTT_CHROMIUM")
         return 1
-    from playwright.sync_api import sync_playwright
-
+    results = []
     with tempfile.TemporaryDirectory(prefix="ttt-bench-latency-") as d:
-        tmp = Path(d)
-        env = {**os.environ, "TTT_DATA_DIR": str(tmp / "data"), "PYTHONPATH": str(ROOT)}
-        env.pop("TTT_SESSION", None)
-        folder = tmp / "dashboards"
-        folder.mkdir()
-        shutil.copy(ROOT / "notebooks" / "dashboards" / "live-session.ipynb", folder)
-        port = helpers.free_port()
-        server = helpers.start_process(voila_command(folder, port), tmp / "voila.log", cwd=folder, env=env)
-        trainees = []
-        try:
-            url = f"http://127.0.0.1:{port}/"
-            helpers.wait_for_http(url, timeout=60, proc=server.proc, log=server.log)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium, args=helpers.CHROMIUM_ARGS, headless=True)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(url + "voila/render/live-session.ipynb")
-                page.locator(".ttt-join-code").wait_for(timeout=60_000)
-                page.locator(".ttt-wordwall").first.wait_for(timeout=30_000)
-                code = page.locator(".ttt-join-code").inner_text().strip()
-                page.evaluate(OBSERVER)
-                plan: dict[int, list[str]] = {i: [] for i in range(args.trainees)}
-                for j in range(args.answers):
-                    plan[j % args.trainees].append(f"{j}:{j // args.trainees}")
-                start_at = time.time() + 3.0 + args.trainees * 0.25  # time for every trainee to start and connect
-                for i in range(args.trainees):
-                    trainees.append(subprocess.Popen(
-                        [sys.executable, "-c", TRAINEE, code, str(i), QUESTION, ",".join(plan[i]), str(start_at)],
-                        stdout=subprocess.PIPE, text=True, env=env))
-                sent: dict[int, float] = {}
-                for t in trainees:
-                    out, _ = t.communicate(timeout=120)
-                    for line in out.splitlines()[1:]:
-                        j, when = line.split()
-                        sent[int(j)] = float(when)
-                deadline = time.time() + 10
-                while time.time() < deadline:
-                    seen = page.evaluate("window.__seen")
-                    if len(seen) >= len(sent):
-                        break
-                    page.wait_for_timeout(100)
-                browser.close()
-        finally:
-            for t in trainees:
-                if t.poll() is None:
-                    t.kill()
-            server.stop()
-    latencies = sorted(seen[f"{j:04d}"] / 1000 - sent[j] for j in sent if f"{j:04d}" in seen)
-    missing = len(sent) - len(latencies)
-    if not latencies:
-        print("no answer became visible")
-        return 1
-    p50 = statistics.median(latencies)
-    p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
-    print(f"answers: {len(sent)} from {args.trainees} trainee processes in bursts; visible: {len(latencies)}"
-          + (f" ({missing} never seen within 10 s)" if missing else ""))
-    print(f"submit -> visible on the lead's page: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-          f"max {latencies[-1] * 1000:.0f} ms (goal: p95 < 1500 ms; polling interval 500 ms)")
+        for mode in ("push", "poll"):
+            results.append(run(mode, args.participants, chromium, Path(d)))
+    print(f"{args.participants} participants (half phones over the JSON API, half notebooks through RemoteStore), "
+          f"4 client processes, {os.cpu_count()} CPUs, SQLite store")
+    for r in results:
+        lat = r["latencies"]
+        if not lat:
+            print(f"  {r['mode']}: no answer became visible")
+            continue
+        missing = r["sent"] - r["visible"]
+        print(f"  {r['mode']:>4}: submit -> visible on the lead's page p50 {statistics.median(lat) * 1000:.0f} ms, "
+              f"p95 {pct(lat, 0.95) * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms; never seen within 10 s: {missing}; "
+              f"all {r['sent']} first answers confirmed in {r['first_wave_s']:.2f} s; "
+              f"then the service took {r['rate']:.0f} answers/s (4 more per participant, all at once)")
+    if len(results) == 2 and results[0]["latencies"] and results[1]["latencies"]:
+        ratio = statistics.median(results[1]["latencies"]) / statistics.median(results[0]["latencies"])
+        print(f"  p50 polling / p50 push: {ratio:.2f}x")
     return 0
 
 

@@ -141,6 +141,7 @@ def test_names_are_hidden_until_the_lead_turns_them_on_and_export_follows(db, tm
     dash = LiveDashboard(title="Names", store=store, questions=[("Word", "words", None)])
     store.submit(dash.code, "Word", "anna", "clear")
     dash.refresh()
+    dash.panels["Word"]._moderate.selected_index = 0
     moderation = "".join(row.children[1].value for row in dash.panels["Word"]._moderation.children)
     assert "anna" not in moderation and "clear" in moderation
     assert "anna" not in open(dash.export_csv(tmp_path / "anon.csv"), encoding="utf-8").read()
@@ -205,6 +206,8 @@ def test_word_cloud_grows_repeated_words_and_hides_a_word_for_everyone(db):
     assert "font-size:3.00em" in board._wall.value and "font-size:1.00em" in board._wall.value
     board.hide_word("RUDE")
     assert "rude" not in board._wall.value and "clear" in board._wall.value
+    assert board._moderation.children == ()  # no rows until the lead opens the section
+    board._moderate.selected_index = 0
     labels = [row.children[1].value for row in board._moderation.children]
     assert any("rude" in label and "color:#888" in label for label in labels)
 
@@ -215,6 +218,7 @@ def test_panels_reuse_their_rows_instead_of_piling_up_widgets(db):
     store, code = db
     store.add_question(code, "Word", "words")
     board = WordWallBoard(code, "Word", store=store)
+    board._moderate.selected_index = 0  # the moderation list is open
     queue = QuestionBoard(code, store=store)
     for i in range(5):
         store.submit(code, "Word", f"p{i}", f"word{i}")

@@ -41,8 +41,10 @@ __all__ = ["LiveResults", "WordWallBoard", "QuestionBoard", "StatusBoard", "Exit
 
 log = logging.getLogger("ttt_widgets")
 
-#: how often panels look at the change counter (seconds); the issue asks for changes visible within 1 s
+#: how often panels look at the change counter (seconds) when the live service does not push changes
 POLL_INTERVAL = 0.5
+#: the most words a word cloud shows (the most frequent; the rest are counted below it)
+CLOUD_WORDS = 400
 
 
 def _store_for(store):
@@ -145,7 +147,9 @@ def _service() -> _ServiceWatch | None:
     from ..config import env
 
     url = env("SERVICE_URL")
-    return _ServiceWatch(url, env("LEAD_TOKEN")) if url else None
+    if not url or env("PUSH") == "0":  # TTT_PUSH=0: look at the store every 0.5 s instead (for comparison)
+        return None
+    return _ServiceWatch(url, env("LEAD_TOKEN"))
 
 
 class _Polling:
@@ -306,6 +310,9 @@ class WordWallBoard(_Panel):
         self._moderation = widgets.VBox()
         self._moderate = widgets.Accordion(children=[self._moderation], titles=("Moderate (hide or unhide)",))
         self._moderate.selected_index = None
+        self._names_seen: dict[str, list[str]] = {}
+        self._moderate.observe(lambda change: change["new"] is not None and self._build_moderation(),
+                               names="selected_index")
 
     def _children(self) -> list:
         return [self._title, self._wall, self._moderate]
@@ -330,9 +337,17 @@ class WordWallBoard(_Panel):
             chips.append(text_html(w["word"], "span", f"display:inline-block;margin:0.15em 0.4em;line-height:1.2;"
                                    f"font-size:{size:.2f}em;font-weight:{700 if w['count'] > 1 else 500};"
                                    f"color:{PALETTE[i % 6]}"))
-        self._wall.value = ("<div class='ttt-wordwall' style='text-align:center'>" + "".join(chips) + "</div>"
-                            if chips else "<div class='ttt-wordwall'><em>No answers yet.</em></div>")
-        # one moderation row per distinct word, kept and updated in place
+        more = len(self.words) - CLOUD_WORDS
+        tail = f"<div style='color:#555'>and {more} more word(s)</div>" if more > 0 else ""
+        self._wall.value = ("<div class='ttt-wordwall' style='text-align:center'>" + "".join(chips[:CLOUD_WORDS])
+                            + "</div>" + tail if chips else "<div class='ttt-wordwall'><em>No answers yet.</em></div>")
+        self._names_seen = data["names"]
+        if self._moderate.selected_index is not None:
+            self._build_moderation()
+
+    def _build_moderation(self) -> None:
+        """One moderation row per distinct word, kept and updated in place; built only while the section is open
+        (a room of 200 sends hundreds of words: no widgets for them until the lead looks)."""
         seen: dict[str, dict] = {}
         for t in self.texts:
             entry = seen.setdefault(word_key(t["text"]), {"text": t["text"], "hidden": False, "count": 0})
@@ -349,7 +364,7 @@ class WordWallBoard(_Panel):
             btn._ttt_hidden = entry["hidden"]
             btn.description = "Unhide" if entry["hidden"] else "Hide"
             btn.tooltip = "Show this word again" if entry["hidden"] else "Hide this word from the cloud"
-            who = data["names"].get(key)
+            who = self._names_seen.get(key)
             shown = f"{entry['text']} ({entry['count']})" + (f": {', '.join(who)}" if who else "")
             label.value = text_html(shown, "span", "color:#888" if entry["hidden"] else "")
             rows.append(row)
