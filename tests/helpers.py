@@ -373,15 +373,16 @@ class LiveServer:
 
 
 def start_live_server(folder: Path, dashboards: Path | None = None, env: dict | None = None,
-                      preheat: bool = False, ip: str = "127.0.0.1") -> LiveServer:
+                      preheat: bool = False, ip: str = "127.0.0.1", port: int | None = None,
+                      token: str | None = None) -> LiveServer:
     """Start the real ``ttt present`` (with a lead token) serving ``dashboards`` (default: an empty folder)."""
     folder.mkdir(parents=True, exist_ok=True)
     data = folder / "server-data"
     if dashboards is None:
         dashboards = folder / "dashboards"
         dashboards.mkdir(exist_ok=True)
-    port = free_port()
-    token = "lead-" + os.urandom(12).hex()
+    port = port or free_port()
+    token = token or "lead-" + os.urandom(12).hex()
     cmd = [sys.executable, "-m", "ttt_widgets.cli", "present", "--port", str(port), "--dashboards", str(dashboards),
            "--token", token, "--ip", ip, *([] if preheat else ["--no-preheat"])]
     server_env = {**os.environ, "TTT_DATA_DIR": str(data), **(env or {})}
@@ -393,3 +394,27 @@ def start_live_server(folder: Path, dashboards: Path | None = None, env: dict | 
         wait_for_preheat(proc, dashboards, timeout=180)
     store_url = (env or {}).get("TTT_DB_URL") or f"sqlite:///{data / 'live.sqlite'}"
     return LiveServer(url, token, data, proc, store_url)
+
+
+# -- grading sandbox --------------------------------------------------------------------------------------------
+def sandbox_available() -> bool:
+    """Whether bubblewrap can create the grading sandbox on this machine."""
+    sys.path.insert(0, str(ROOT))
+    from ttt_widgets.grading.sandbox import SandboxUnavailable, check_sandbox
+
+    try:
+        check_sandbox()
+    except SandboxUnavailable:
+        return False
+    return True
+
+
+def sandbox_or_skip() -> None:
+    """Skip (or fail under TTT_REQUIRE_SANDBOX) when the grading sandbox cannot run here."""
+    sys.path.insert(0, str(ROOT))
+    from ttt_widgets.grading.sandbox import SandboxUnavailable, check_sandbox
+
+    try:
+        check_sandbox()
+    except SandboxUnavailable as exc:
+        skip_or_fail("TTT_REQUIRE_SANDBOX", f"grading sandbox not available: {exc}")

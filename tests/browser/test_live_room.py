@@ -99,3 +99,97 @@ def test_thirty_trainees_on_their_own_machines_reach_the_lead_page(browser, tmp_
     finally:
         context.close()
         srv.stop()
+
+
+def _open(browser, url, viewport=(1280, 900)):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True)
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.goto(url)
+    page.locator(".ttt-join-code").wait_for(timeout=90_000)
+    return context, page
+
+
+def test_new_session_then_reload_shows_the_new_code_on_a_preheated_server(browser, tmp_path):
+    folder = tmp_path / "dashboards"
+    folder.mkdir()
+    shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
+    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder, preheat=True)
+    url = f"{srv.url}voila/render/live-session.ipynb?token={srv.token}"
+    try:
+        context, page = _open(browser, url)
+        old = page.locator(".ttt-join-code").inner_text().strip()
+        # the page took the preheated kernel; wait until the next one has run the notebook (with the old session)
+        deadline = time.monotonic() + 90
+        while srv.process.output().count("is filled") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert srv.process.output().count("is filled") >= 2, srv.process.output()[-2000:]
+        page.get_by_role("button", name="New session").click()
+        page.wait_for_function("(old) => { const el = document.querySelector('.ttt-join-code'); "
+                               "return el !== null && el.innerText.trim() !== old; }", arg=old,
+                               timeout=20_000)
+        new = page.locator(".ttt-join-code").inner_text().strip()
+        page.reload()
+        page.locator(".ttt-join-code").wait_for(timeout=90_000)
+        page.wait_for_timeout(300)
+        assert page.locator(".ttt-join-code").inner_text().strip() == new, "the reload showed the old join code"
+        assert page.js_errors == []
+        context.close()
+    finally:
+        srv.stop()
+
+
+def test_a_stopped_server_is_noticed_and_the_page_comes_back_by_itself(browser, tmp_path):
+    folder = tmp_path / "dashboards"
+    folder.mkdir()
+    shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
+    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder)
+    port = int(srv.url.rsplit(":", 1)[1].strip("/"))
+    context, page = _open(browser, f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
+    try:
+        code = page.locator(".ttt-join-code").inner_text().strip()
+        assert not page.locator("#ttt-offline").is_visible()
+        srv.stop()
+        page.locator("#ttt-offline").wait_for(state="visible", timeout=15_000)
+        assert "connection to the dashboard server is lost" in page.locator("#ttt-offline").inner_text()
+        srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder, port=port, token=srv.token)
+        page.locator("#ttt-offline").wait_for(state="hidden", timeout=60_000)  # the page reloaded itself
+        page.locator(".ttt-join-code").wait_for(timeout=90_000)
+        assert page.locator(".ttt-join-code").inner_text().strip() == code  # the same room
+    finally:
+        context.close()
+        srv.stop()
+
+
+def test_the_lead_downloads_the_answers_and_phone_text_shows_literally(browser, tmp_path):
+    folder = tmp_path / "dashboards"
+    folder.mkdir()
+    shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
+    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder)
+    context, page = _open(browser, f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
+    try:
+        code = page.locator(".ttt-join-code").inner_text().strip()
+        status, reply = srv.request("POST", f"/ttt/api/sessions/{code}/participants", {})
+        auth = {"Authorization": f"Bearer {reply['token']}"}
+        tex = r"$$\href{javascript:window.__ttt_pwned=2}{click me}$$"
+        for path, body in [("/asks", {"text": HOSTILE}),
+                           ("/answers", {"question": "Exit ticket", "value": {"worked": tex, "change": HOSTILE}}),
+                           ("/answers", {"question": WORDS, "value": "=cmd|' /C calc'!A0"})]:
+            assert srv.request("POST", f"/ttt/api/sessions/{code}{path}", body, headers=auth)[0] in (200, 201)
+        page.get_by_text(tex, exact=True).first.wait_for(timeout=10_000)
+        page.get_by_text(HOSTILE, exact=True).first.wait_for(timeout=10_000)
+        page.wait_for_timeout(800)
+        assert page.evaluate("window.__ttt_pwned === undefined") and page.locator("img[src='x']").count() == 0
+        assert page.locator("a[href^='javascript']").count() == 0
+        with page.expect_download() as info:
+            page.get_by_text("Download answers (CSV)").click()
+        download = info.value
+        content = open(download.path(), encoding="utf-8").read()
+        assert download.suggested_filename == f"ttt-session-{code}.csv"
+        assert content.startswith("session,question,kind,participant") and "'=cmd" in content
+        assert reply["participant"] not in content  # anonymous unless the lead shows names
+        assert page.js_errors == []
+    finally:
+        context.close()
+        srv.stop()
