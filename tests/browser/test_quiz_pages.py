@@ -27,9 +27,13 @@ def test_voila_dashboard_renders_quiz_and_shows_feedback(voila_server, page):
 def test_quiz_is_keyboard_usable_in_voila(voila_server, page):
     base = voila_server(helpers.DASHBOARDS)
     page.goto(base + "voila/render/quiz-check.ipynb")
-    first = page.locator(".widget-radio-box input[type=radio]").first
-    first.wait_for(state="visible", timeout=60_000)
-    first.focus()
+    from ttt_widgets.loader import load_content
+
+    first_question = load_content("quizzes", "trainer-role")["questions"][0]
+    right = next(a["text"] for a in first_question["answers"] if a["correct"])  # answers are shuffled per trainee
+    option = page.locator(".widget-radio-box label", has_text=right).locator("input[type=radio]")
+    option.wait_for(state="visible", timeout=60_000)
+    option.focus()
     page.keyboard.press("Space")  # selects the focused option
     button = page.get_by_role("button", name="Check answer")
     button.focus()

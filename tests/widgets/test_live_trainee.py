@@ -148,3 +148,14 @@ def test_question_queue_asks_anonymously_and_upvotes_once(db, monkeypatch):
     assert other.upvote(other.items[0]["id"]) is False and "already voted" in other.message
     assert other.items[0]["votes"] == 1
     assert other.ask("") is False and "empty" in other.message
+
+
+def test_a_status_card_shows_the_choice_even_when_it_could_not_be_sent(db, locked):
+    store, code, _ = db
+    offline = StatusCard(store=store, session=code)
+    assert offline.set("stuck") is False
+    assert offline._current.value == "Your note: stuck (not sent yet)" and "Not sent yet" in offline.message
+    alone = StatusCard()  # no session joined
+    assert alone.set("working") is False and alone._current.value == "Your note: working (not sent yet)"
+    locked.release()
+    assert offline.retry() is True and offline._current.value == "Your note: stuck"

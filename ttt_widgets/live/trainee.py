@@ -424,7 +424,10 @@ class StatusCard(_LiveAnswer):
 
     def set(self, state: str) -> bool:
         """Show the lead you are ``stuck``, ``working`` or ``done``."""
-        return self._deliver(state)
+        sent = self._deliver(state)
+        if not sent and self.pending is not None:  # offline or not joined: the choice still shows, marked unsent
+            self._current.value = f"Your note: {self.pending} (not sent yet)"
+        return sent
 
     def _after_send(self, value: Any) -> None:
         self._current.value = f"Your note: {value}"
