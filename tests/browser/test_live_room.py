@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 import helpers
 from ttt_widgets.live import ResponseStore
 
@@ -49,11 +51,25 @@ def _trainee(address: str, i: int, home) -> str:
     return proc.stdout
 
 
-def test_thirty_trainees_on_their_own_machines_reach_the_lead_page(browser, tmp_path):
+@pytest.fixture
+def live_server(tmp_path):
+    """``ttt present`` serving a copy of the live-session dashboard; stopped at the end (also after a restart)."""
     folder = tmp_path / "dashboards"
     folder.mkdir()
     shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
-    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder)
+    started = []
+
+    def start(**kwargs):
+        started.append(helpers.start_live_server(tmp_path / "lead", dashboards=folder, **kwargs))
+        return started[-1]
+
+    yield start
+    for srv in started:
+        srv.stop()
+
+
+def test_thirty_trainees_on_their_own_machines_reach_the_lead_page(browser, live_server, tmp_path):
+    srv = live_server()
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     errors = []
@@ -98,7 +114,6 @@ def test_thirty_trainees_on_their_own_machines_reach_the_lead_page(browser, tmp_
         assert errors == []
     finally:
         context.close()
-        srv.stop()
 
 
 def _open(browser, url, viewport=(1280, 900)):
@@ -111,14 +126,10 @@ def _open(browser, url, viewport=(1280, 900)):
     return context, page
 
 
-def test_new_session_then_reload_shows_the_new_code_on_a_preheated_server(browser, tmp_path):
-    folder = tmp_path / "dashboards"
-    folder.mkdir()
-    shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
-    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder, preheat=True)
-    url = f"{srv.url}voila/render/live-session.ipynb?token={srv.token}"
+def test_new_session_then_reload_shows_the_new_code_on_a_preheated_server(browser, live_server):
+    srv = live_server(preheat=True)
+    context, page = _open(browser, f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
     try:
-        context, page = _open(browser, url)
         old = page.locator(".ttt-join-code").inner_text().strip()
         # the page took the preheated kernel; wait until the next one has run the notebook (with the old session)
         deadline = time.monotonic() + 90
@@ -135,16 +146,12 @@ def test_new_session_then_reload_shows_the_new_code_on_a_preheated_server(browse
         page.wait_for_timeout(300)
         assert page.locator(".ttt-join-code").inner_text().strip() == new, "the reload showed the old join code"
         assert page.js_errors == []
-        context.close()
     finally:
-        srv.stop()
+        context.close()
 
 
-def test_a_stopped_server_is_noticed_and_the_page_comes_back_by_itself(browser, tmp_path):
-    folder = tmp_path / "dashboards"
-    folder.mkdir()
-    shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
-    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder)
+def test_a_stopped_server_is_noticed_and_the_page_comes_back_by_itself(browser, live_server):
+    srv = live_server()
     port = int(srv.url.rsplit(":", 1)[1].strip("/"))
     context, page = _open(browser, f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
     try:
@@ -153,20 +160,16 @@ def test_a_stopped_server_is_noticed_and_the_page_comes_back_by_itself(browser, 
         srv.stop()
         page.locator("#ttt-offline").wait_for(state="visible", timeout=15_000)
         assert "connection to the dashboard server is lost" in page.locator("#ttt-offline").inner_text()
-        srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder, port=port, token=srv.token)
+        live_server(port=port, token=srv.token)
         page.locator("#ttt-offline").wait_for(state="hidden", timeout=60_000)  # the page reloaded itself
         page.locator(".ttt-join-code").wait_for(timeout=90_000)
         assert page.locator(".ttt-join-code").inner_text().strip() == code  # the same room
     finally:
         context.close()
-        srv.stop()
 
 
-def test_the_lead_downloads_the_answers_and_phone_text_shows_literally(browser, tmp_path):
-    folder = tmp_path / "dashboards"
-    folder.mkdir()
-    shutil.copy(helpers.DASHBOARDS / "live-session.ipynb", folder)
-    srv = helpers.start_live_server(tmp_path / "lead", dashboards=folder)
+def test_the_lead_downloads_the_answers_and_phone_text_shows_literally(browser, live_server):
+    srv = live_server()
     context, page = _open(browser, f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
     try:
         code = page.locator(".ttt-join-code").inner_text().strip()
@@ -192,4 +195,3 @@ def test_the_lead_downloads_the_answers_and_phone_text_shows_literally(browser, 
         assert page.js_errors == []
     finally:
         context.close()
-        srv.stop()

@@ -349,13 +349,20 @@ class ParticipantHandler(_Json, web.RequestHandler):
             raise HTTPFailure(401, "this participant token is not valid for this session: join again")
         return name
 
-    def client_id(self, data: dict) -> str | None:
+    async def once(self, code: str, who: str, kind: str, data: dict, write) -> tuple[dict, bool]:
+        """Run ``write()`` unless this participant's request ``id`` was written already (the reply was lost and the
+        client sent it again): then answer with the first reply. Returns ``(reply, duplicate)``."""
         cid = data.get("id")
-        if cid is None:
-            return None
-        if not isinstance(cid, str) or not 1 <= len(cid) <= 64:
+        if cid is not None and (not isinstance(cid, str) or not 1 <= len(cid) <= 64):
             raise HTTPFailure(400, "the request id must be text of 1 to 64 characters")
-        return cid
+        key = (code, who, kind, cid)
+        if cid is not None and (seen := self.service.recall(key)) is not None:
+            return seen, True
+        reply = await write()
+        if cid is not None:
+            self.service.remember(key, reply)
+        self.service.watcher.changed(code)
+        return reply, False
 
 
 class SessionInfo(ParticipantHandler):
@@ -424,18 +431,14 @@ class Answers(ParticipantHandler):
         code = self.code(raw)
         data = self.body()
         who = await self.participant(code)
-        cid = self.client_id(data)
-        key = (code, who, "answer", cid)
-        if cid is not None and (seen := self.service.recall(key)) is not None:
-            return self._reply({**seen, "duplicate": True})
         if "value" not in data:
             raise HTTPFailure(400, "send the answer as 'value'")
-        stored = await self.run(self.service.store.submit, code, data.get("question"), who, data["value"])
-        reply = {"stored": stored, "participant": who}
-        if cid is not None:
-            self.service.remember(key, reply)
-        self.service.watcher.changed(code)
-        self._reply({**reply, "duplicate": False})
+
+        async def write() -> dict:
+            stored = await self.run(self.service.store.submit, code, data.get("question"), who, data["value"])
+            return {"stored": stored, "participant": who}
+        reply, duplicate = await self.once(code, who, "answer", data, write)
+        self._reply({**reply, "duplicate": duplicate})
 
 
 class Asks(ParticipantHandler):
@@ -451,18 +454,13 @@ class Asks(ParticipantHandler):
         code = self.code(raw)
         data = self.body()
         who = await self.participant(code)
-        cid = self.client_id(data)
-        key = (code, who, "ask", cid)
-        if cid is not None and (seen := self.service.recall(key)) is not None:
-            return self._reply({**seen, "duplicate": True}, 201)
         store = self.service.store
-        ask_id = await self.run(store.ask, code, who, data.get("text"))
-        pending = (await self.run(store.state, code))["approve_asks"]
-        reply = {"id": ask_id, "pending": pending}
-        if cid is not None:
-            self.service.remember(key, reply)
-        self.service.watcher.changed(code)
-        self._reply({**reply, "duplicate": False}, 201)
+
+        async def write() -> dict:
+            ask_id = await self.run(store.ask, code, who, data.get("text"))
+            return {"id": ask_id, "pending": (await self.run(store.state, code))["approve_asks"]}
+        reply, duplicate = await self.once(code, who, "ask", data, write)
+        self._reply({**reply, "duplicate": duplicate}, 201)
 
 
 class Vote(ParticipantHandler):
