@@ -40,6 +40,7 @@ def _cmd_present(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import serve
+    from .live import hub
 
     try:
         dashboards = Path(args.dashboards).expanduser() if args.dashboards else serve.find_notebooks_dir() / "dashboards"
@@ -48,12 +49,36 @@ def _cmd_present(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"ttt present: {exc}", file=sys.stderr)
         return 2
+    if args.hub or hub.started_by_hub():
+        return _present_on_hub(args, dashboards)
     token = serve.present_token(args.ip, args.token)
     cmd = serve.voila_command(dashboards.resolve(), args.port, args.ip, preheat=not args.no_preheat,
                               pool_size=args.pool_size, large_type=args.large_type, token=token)
     advice = serve.exposure_advice(args.ip, token)
     server = serve.Server("Dashboards (Voila):", cmd, serve.present_url(args.ip, args.port, token))
     return serve.run_servers([server], notes=[advice] if advice else None)
+
+
+def _present_on_hub(args: argparse.Namespace, dashboards) -> int:
+    """``ttt present`` as a JupyterHub service: where the Hub says, behind its login (ttt_widgets.live.hub)."""
+    import os
+
+    from . import serve
+    from .live import hub
+
+    try:
+        settings = hub.HubSettings.from_env(ip=args.ip, port=args.port, lead_users=hub.lead_users_from(args.lead_users))
+    except hub.HubConfigError as exc:
+        print(f"ttt present --hub: {exc}", file=sys.stderr)
+        return 2
+    os.environ[hub.LEAD_USERS_VAR] = ",".join(sorted(settings.lead_users))  # read by the server process
+    token = args.token or serve.new_token()  # for the dashboards' kernels (and scripts): people log in via the Hub
+    cmd = serve.voila_command(dashboards.resolve(), settings.port, settings.ip, settings.voila_args(),
+                              preheat=not args.no_preheat, pool_size=args.pool_size, large_type=args.large_type,
+                              token=token)
+    server = serve.Server("Dashboards (Voila, JupyterHub service):", cmd,
+                          f"http://{settings.ip}:{settings.port}{settings.prefix} (the Hub routes to it)")
+    return serve.run_servers([server], notes=[settings.banner()])
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
@@ -125,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--large-type", action="store_true", help="larger type for projectors (or add ?large to a URL)")
     p.add_argument("--pool-size", type=int, default=1, help="preheated kernels kept ready per dashboard (default: 1)")
     p.add_argument("--no-preheat", action="store_true", help="start each kernel on request (slower pages, less memory)")
+    p.add_argument("--hub", action="store_true",
+                   help="run as a JupyterHub service: trainees and leads log in through the Hub (the default when "
+                        "the Hub starts this command as a service)")
+    p.add_argument("--lead-users", default=None, metavar="NAMES",
+                   help="with --hub: Hub users who may open the dashboards, besides the Hub's admins "
+                        "(comma-separated; also $TTT_LEAD_USERS)")
     p.set_defaults(func=_cmd_present)
 
     p = sub.add_parser("grade", help="autograde every submission of an assignment in parallel with nbgrader")

@@ -294,10 +294,13 @@ def main(argv: list[str] | None = None) -> int:
         p for p in (str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH", "")) if p)
 
     from jupyter_core.paths import jupyter_path
+    from traitlets import Bool
     from voila.app import Voila
 
     class PresentVoila(Voila):
         """Voila, serving one folder and nothing else."""
+
+        hub = Bool(False, help="run as a JupyterHub service (ttt_widgets.live.hub)").tag(config=True)
 
         @property
         def data_dir(self):  # Voila's own data folder, not the kit's template folder
@@ -318,15 +321,26 @@ def main(argv: list[str] | None = None) -> int:
             self.config.ContentsManager.hide_globs = hide + [
                 "__pycache__", "*.pyc", "*.py", "*.db", "*.sqlite*", "gradebook*", "*~"]
 
+            if self.hub:  # JupyterHub mode: the Hub's prefix and address, its login for leads, a token for kernels
+                from .live.hub import configure_voila
+
+                configure_voila(self)
+
             # the dashboards' kernels learn where the live service is (push), the lead's token and the join address
             from .live.service import env_for_kernels
 
             os.environ.update(env_for_kernels(self.port, self.ip, self.token or None, self.base_url))
 
         def init_handlers(self):
-            from .live.service import handlers as live_handlers
+            from .live.service import LiveService, handlers as live_handlers
 
-            return _harden([*live_handlers(self.base_url), *super().init_handlers()], Path(self.root_dir).resolve())
+            service = LiveService()
+            routes = live_handlers(self.base_url, service)
+            if self.hub:  # participants are the Hub's users (service.hub_user), the phone page needs its login
+                from .live.hub import hub_routes
+
+                routes = hub_routes(routes, service)
+            return _harden([*routes, *super().init_handlers()], Path(self.root_dir).resolve())
 
     PresentVoila.launch_instance(argv)
     return 0
