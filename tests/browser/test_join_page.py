@@ -230,6 +230,7 @@ def test_closed_countdown_and_answer_first_questions(live, phone):
     code = store.open_session("Afternoon")
     store.add_question(code, POLL, "poll", ["Objectives", "Feedback"])
     store.add_question(code, WORDS, "words")
+    store.add_question(code, "Which of these do you use?", "multi", ["Quizzes", "Polls", "Exit tickets"])
     store.set_controls(code, current=POLL)
     store.set_question_state(code, POLL, closed=True)
 
@@ -266,6 +267,9 @@ def test_closed_countdown_and_answer_first_questions(live, phone):
     page.get_by_role("button", name="Send").tap()
     status_says(page, "the lead has closed the question")
     assert [r["value"] for r in store.responses(code, POLL)] == ["Objectives"]
+    store.set_question_state(code, POLL, closed=False)  # the lead reopens it: the phone follows
+    page.locator("#closed-note").wait_for(state="hidden", timeout=2500)
+    assert page.get_by_label("Feedback").is_enabled()
 
     # a word cloud: repeated words grow
     store.set_controls(code, current=WORDS, answer_first=False)
@@ -277,6 +281,15 @@ def test_closed_countdown_and_answer_first_questions(live, phone):
                   for w in ("clarity", "pace"))
     assert big > small >= 16
     check_layout(page, live, "14-cloud")
+
+    switch_to(page, live, code, "Which of these do you use?")
+    assert page.get_by_text("Choose all that apply.").is_visible()
+    page.get_by_label("Quizzes").check()
+    page.get_by_label("Exit tickets").check()
+    page.get_by_role("button", name="Send").tap()
+    status_says(page, "Sent")
+    assert [r["value"] for r in store.responses(code, "Which of these do you use?")] == [["Quizzes", "Exit tickets"]]
+    check_layout(page, live, "15-multi")
     assert js_errors(page, ("status of 409", "/answers")) == []
 
 
@@ -284,11 +297,11 @@ def test_retries_never_double_an_answer_and_a_reload_keeps_the_identity(live, ph
     store, page = live.store, phone
     code = store.open_session("Retries")
     store.add_question(code, POLL, "poll", ["Objectives", "Feedback"])
-    store.set_controls(code, current=POLL)
 
     page.goto(live.base + code.lower())  # the short address a lead writes on the board
-    page.locator("#q-title", has_text=POLL).wait_for()
+    page.get_by_text("Waiting for the lead to show a question").wait_for()
     assert page.url.endswith("/join/" + code)
+    switch_to(page, live, code, POLL)
 
     sent = []
 
@@ -306,7 +319,7 @@ def test_retries_never_double_an_answer_and_a_reload_keeps_the_identity(live, ph
     page.route("**/answers", flaky)
     page.get_by_label("Feedback").check()
     page.get_by_role("button", name="Send").tap()
-    page.locator("#connection", has_text="Connection lost, retrying…").wait_for()
+    status_says(page, "Not sent yet: connection lost, retrying…")
     status_says(page, "Too many requests, wait 1 s")
     status_says(page, "Sent")
     page.unroute("**/answers")

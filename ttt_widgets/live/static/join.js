@@ -20,7 +20,7 @@
 
   const $ = (id) => document.getElementById(id);
   const S = {
-    code: null, token: null, participant: null, revision: null, key: null, question: null,
+    code: null, token: null, participant: null, revision: null, key: undefined, question: null,
     generation: 0, registering: null, closesAt: null, ticker: null, locallyClosed: false,
     controls: null, fieldset: null, sent: {}, pendingAsks: [],
   };
@@ -229,7 +229,7 @@
     S.sent = stored.sent && typeof stored.sent === 'object' ? stored.sent : {};
     S.pendingAsks = Array.isArray(stored.pendingAsks) ? stored.pendingAsks : [];
     S.revision = null;
-    S.key = null;
+    S.key = undefined;  // nothing shown yet (null is "no current question")
     say(fromForm ? 'Joining…' : '');
     let reply;
     try {
@@ -306,7 +306,7 @@
     const key = q ? JSON.stringify([q.question, q.kind, q.options]) : null;
     if (key !== S.key) {
       const hadFocus = section.contains(document.activeElement);
-      const first = S.key === null && !section.childElementCount;
+      const first = S.key === undefined;
       S.key = key;
       S.question = q;
       S.locallyClosed = false;
@@ -324,6 +324,7 @@
       }
     } else {
       S.question = q;
+      S.locallyClosed = false;  // the server's word is fresher than the page's own countdown
     }
     if (q) {
       updateState(q);
@@ -641,7 +642,7 @@
 
   let asksSerial = 0;
 
-  async function refreshAsks() {
+  async function refreshAsks(again) {
     const serial = ++asksSerial;
     let reply;
     try {
@@ -650,10 +651,10 @@
     } catch (e) {
       return;  // the poll loop says when the connection is lost and refreshes again after
     }
-    if (reply.status === 401) {
+    if (reply.status === 401 && !again) {  // the stored token is not valid here: join again, once
       S.token = null;
       S.participant = null;
-      return refreshAsks();
+      return refreshAsks(true);
     }
     if (serial !== asksSerial || reply.status !== 200 || !Array.isArray(reply.data)) return;
     const list = $('asks');
