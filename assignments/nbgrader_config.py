@@ -16,3 +16,11 @@ from ttt_widgets.grading.preprocessors import autograde_preprocessors  # noqa: E
 
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.LimitOutputSize.max_chars = 100_000
+
+# Every kernel that runs a submission (nbgrader autograde and validate, ttt grade) runs in the kit's bubblewrap
+# sandbox, with these limits per kernel: address space, processes and threads, CPU seconds, size of a written file
+# (ttt_widgets.grading.sandbox; `ttt doctor` says whether the sandbox works on this machine). This sets
+# c.Execute.kernel_name = "ttt-sandbox" and c.KernelManager.transport = "ipc".
+from ttt_widgets.grading.sandbox import use_sandbox  # noqa: E402
+
+use_sandbox(c, memory="2 GiB", tasks=128, cpu_seconds=600, file_size="100 MiB")

@@ -97,20 +97,32 @@ def _course_root(args: argparse.Namespace):
 def _cmd_grade(args: argparse.Namespace) -> int:
     from .grading.autograde import GradingError, ProgressBar, format_table, grade_cohort
 
+    if args.no_sandbox:
+        print("ttt grade: WARNING: --no-sandbox runs every submission's code with your permissions, on your files "
+              "and network; the guard alone is not a sandbox. Use it only for submissions you trust.",
+              file=sys.stderr)
     try:
         results = grade_cohort(_course_root(args), args.assignment, jobs=args.jobs, students=args.student,
-                               force=not args.no_force, guard=not args.no_guard, on_result=ProgressBar())
+                               force=not args.no_force, guard=not args.no_guard, on_result=ProgressBar(),
+                               sandbox=not args.no_sandbox, resume=not args.restart)
     except GradingError as exc:
         print(f"ttt grade: {exc}", file=sys.stderr)
         return 2
     if not results:
         print(f"ttt grade: no submissions of {args.assignment!r} to grade", file=sys.stderr)
         return 0
+    if results.resumed:
+        print(f"ttt grade: resumed an interrupted run: {len(results.resumed)} submission(s) it had graded were "
+              "kept (--restart grades everything again)", file=sys.stderr)
     print(format_table(results))
     failed = [r.student for r in results if r.status == "failed"]
     if failed:
         print(f"\n{len(failed)} submission(s) could not be graded: {', '.join(failed)}", file=sys.stderr)
-    return 1 if failed else 0
+    if results.integrity:
+        print(f"\nGRADEBOOK INTEGRITY: {len(results.integrity)} change(s) this run did not make:", file=sys.stderr)
+        for line in results.integrity:
+            print(f"  {line}", file=sys.stderr)
+    return 1 if failed or results.integrity else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -167,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course", default=None, help="nbgrader course root (default: $TTT_COURSE or this folder)")
     p.add_argument("--no-force", action="store_true", help="skip submissions already autograded (like nbgrader)")
     p.add_argument("--no-guard", action="store_true", help="do not install the file guard in grading kernels")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run kernels outside the bubblewrap sandbox (prints a warning; trusted submissions only)")
+    p.add_argument("--restart", action="store_true",
+                   help="grade everything again instead of resuming an interrupted run")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("report", help="cohort report of an assignment from the gradebook: CSV and figures")

@@ -1,7 +1,8 @@
 """`ttt grade` on a mixed cohort of the warm-up assignment, including every kind of broken submission.
 
-One course per gradebook backend: `nbgrader autograde` grades the cohort first (the reference), then
-`ttt grade --jobs 2` grades the same submissions again; the gradebook must hold the same results. Every test runs
+One course per gradebook backend: plain `nbgrader autograde` (the notebook's own kernel, no sandbox) grades the
+cohort first (the reference), then `ttt grade --jobs 2` (in the sandbox where bubblewrap runs) grades the same
+submissions again; the gradebook must hold the same results. Every test runs
 with a SQLite gradebook and with nbgrader's `db_url` pointing at a throwaway PostgreSQL database.
 """
 
@@ -33,6 +34,10 @@ CHEAT = ("import json\nsource = json.load(open('../../../source/00-warmup/warmup
 WRITER = "open('../../../source/planted.txt', 'w').write('x')\n" + SOLUTION
 # broken submissions that nbgrader itself handles the same way; the file guard only changes CHEAT and WRITER
 GUARDED = {"cheat", "writer"}
+# nbgrader as it comes: the notebook's own kernel over TCP, whatever the course's sandbox configuration says
+PLAIN_NBGRADER = ("--Execute.kernel_name=python3", "--KernelManager.transport=tcp", "--KernelManager.ip=127.0.0.1")
+# the grading semantics tested here do not depend on the sandbox (tests/nbgrader/test_sandbox.py tests it)
+SANDBOX_FLAGS = () if helpers.sandbox_available() else ("--no-sandbox",)
 
 
 def _cohort(course: helpers.Course, url: str) -> None:
@@ -82,11 +87,11 @@ def graded(request, tmp_path_factory):
         url = f"sqlite:///{root / 'gradebook.db'}"
         course = make_course(root, EXTRA_CONFIG)
     _cohort(course, url)
-    reference_run = course.nbgrader("autograde", A, "--force", check=False)
+    reference_run = course.nbgrader("autograde", A, "--force", *PLAIN_NBGRADER, check=False)
     reference = snapshot(url, A)
     planted_by_nbgrader = (course.root / "source" / "planted.txt").exists()
     (course.root / "source" / "planted.txt").unlink(missing_ok=True)
-    run = ttt(course, "grade", A, "--jobs", "2")
+    run = ttt(course, "grade", A, "--jobs", "2", *SANDBOX_FLAGS)
     return {"course": course, "reference": reference, "reference_rc": reference_run.returncode, "run": run,
             "ours": snapshot(url, A), "planted_by_nbgrader": planted_by_nbgrader, "url": url,
             "table": _parse_table(run.stdout)}
@@ -199,15 +204,15 @@ def test_writing_outside_the_folder_is_refused(graded):
 
 
 def test_only_named_students(graded):
-    run = ttt(graded["course"], "grade", A, "--jobs", "1", "--student", "correct", "wrong")
+    run = ttt(graded["course"], "grade", A, "--jobs", "1", "--student", "correct", "wrong", *SANDBOX_FLAGS)
     assert run.returncode == 0, run.stderr
     assert set(_parse_table(run.stdout)) == {"correct", "wrong"}
-    missing = ttt(graded["course"], "grade", A, "--student", "nobody")
+    missing = ttt(graded["course"], "grade", A, "--student", "nobody", *SANDBOX_FLAGS)
     assert missing.returncode == 2 and "no submission of '00-warmup' by: nobody" in missing.stderr
 
 
 def test_unknown_assignment_and_course(graded, tmp_path):
-    run = ttt(graded["course"], "grade", "99-nothing")
+    run = ttt(graded["course"], "grade", "99-nothing", *SANDBOX_FLAGS)
     assert run.returncode == 2 and "nbgrader generate_assignment 99-nothing" in run.stderr
     run = ttt(graded["course"], "grade", A, "--course", str(tmp_path))
     assert run.returncode == 2 and "not an nbgrader course root" in run.stderr
@@ -234,12 +239,12 @@ def test_a_submission_that_kills_its_grader(graded):
     blank = course.released_notebook(A, NB)
     killer = helpers.replace_in_cell(blank, "learner_share", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
     course.submit("killer", A, {NB: killer})
-    run = ttt(course, "grade", A, "--jobs", "1", "--no-guard", "--student", "killer", "correct")
+    run = ttt(course, "grade", A, "--jobs", "1", "--no-guard", "--no-sandbox", "--student", "killer", "correct")
     table = _parse_table(run.stdout)
     assert run.returncode == 1
     assert table["killer"]["status"] == "failed" and table["correct"]["status"] == "graded"
     assert "killer: the grading worker stopped (exit code -9) while grading this submission" in run.stdout
-    run = ttt(course, "grade", A, "--jobs", "1", "--student", "killer")
+    run = ttt(course, "grade", A, "--jobs", "1", "--student", "killer", *SANDBOX_FLAGS)
     assert run.returncode == 0 and _parse_table(run.stdout)["killer"]["status"] == "flagged"
     assert "Not allowed while grading: sending a signal to another process." in run.stdout
 

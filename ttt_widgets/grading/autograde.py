@@ -21,14 +21,17 @@ import contextlib
 import json
 import multiprocessing
 import os
+import re
+import signal
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-__all__ = ["SubmissionResult", "GradingError", "grade_cohort", "find_submissions", "load_nbgrader_app"]
+__all__ = ["SubmissionResult", "CohortResults", "GradingError", "grade_cohort", "find_submissions", "load_nbgrader_app"]
 
 GUARD_FILE = Path(__file__).with_name("_kernel_guard.py")
 
@@ -115,14 +118,24 @@ def _locked(timeout: float = 120.0):
 
 
 def _make_converter_class():
-    """nbgrader's Autograde converter with its gradebook writes behind the workers' shared lock."""
+    """nbgrader's Autograde converter with its gradebook writes behind the workers' shared lock; it also records
+    every score it saves (for the integrity check) and, after each notebook, the guard's refusals."""
+    from nbgrader import utils
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
     class LockedSaveAutoGrades(SaveAutoGrades):
         def preprocess(self, nb, resources):
+            _CURRENT["refusals"] += [f"{resources['nbgrader']['notebook']}: Not allowed while grading: {r}"
+                                     for r in _read_guard_log()]
             with _locked():
                 return super().preprocess(nb, resources)
+
+        def _add_score(self, cell, resources):
+            super()._add_score(cell, resources)
+            auto_score, _ = utils.determine_grade(cell, self.log)
+            key = f"{resources['nbgrader']['notebook']}/{cell.metadata['nbgrader']['grade_id']}"
+            _CURRENT["written"][key] = auto_score
 
     class LockedAssignLatePenalties(AssignLatePenalties):
         def preprocess(self, nb, resources):
@@ -144,27 +157,67 @@ def _make_converter_class():
     return ParallelAutograde
 
 
-def _guard_config(app):
-    """Kernel arguments: the configured ones (nbgrader's default for Python if none) plus the file guard."""
+# what the submission being graded in this worker produced: scores saved, guard refusals, the guard's log
+_CURRENT: dict = {"written": {}, "refusals": [], "log": None, "offset": 0}
+
+
+def _read_guard_log() -> list[str]:
+    """New refusals the guard wrote since the last call (one JSON line each)."""
+    path = _CURRENT["log"]
+    if not path or not os.path.exists(path):
+        return []
+    with open(path, "rb") as fh:
+        fh.seek(_CURRENT["offset"])
+        data = fh.read(1_000_000)
+        _CURRENT["offset"] += len(data)
+    found = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        try:
+            found.append(str(json.loads(line)["refused"])[:300])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return list(dict.fromkeys(found))
+
+
+def _kernel_config(app, sandbox: bool, guard: bool):
+    """The kernel each notebook runs in: the sandbox kernelspec (which installs the guard itself), or the
+    notebook's own kernel with the guard added to its arguments."""
     from traitlets.config import Config
 
-    configured = list(app.config.get("Execute", {}).get("extra_arguments", []) or
-                      ["--HistoryManager.hist_file=:memory:"])
+    from .sandbox import sandbox_config
+
+    if sandbox:
+        cfg = sandbox_config()
+        # this worker's ZeroMQ ipc sockets: an absolute, short prefix of its own in the run's runtime folder
+        cfg.KernelManager.ip = os.path.join(os.environ.get("JUPYTER_RUNTIME_DIR", tempfile.gettempdir()),
+                                            f"w{os.getpid()}")
+        return cfg
     cfg = Config()
-    cfg.Execute.extra_arguments = configured + [f"--IPKernelApp.exec_files={GUARD_FILE}"]
+    if app.config.get("Execute", {}).get("kernel_name") == "ttt-sandbox":
+        cfg.Execute.kernel_name = ""  # the notebook's own kernel (python3), as nbgrader comes
+        cfg.KernelManager.transport = "tcp"
+        cfg.KernelManager.ip = "127.0.0.1"
+    if guard:
+        configured = list(app.config.get("Execute", {}).get("extra_arguments", []) or
+                          ["--HistoryManager.hist_file=:memory:"])
+        cfg.Execute.extra_arguments = configured + [f"--IPKernelApp.exec_files={GUARD_FILE}"]
     return cfg
 
 
-def _grade_one(app, converter_class, student: str, force: bool, guard: bool) -> dict:
+def _grade_one(app, converter_class, student: str, force: bool, sandbox: bool, guard: bool, run_dir: str) -> dict:
     from nbgrader.utils import capture_log
 
     coursedir = app.coursedir
     coursedir.student_id = student
     converter = converter_class(coursedir=coursedir, parent=app)
-    if guard:
-        converter.update_config(_guard_config(app))
+    converter.update_config(_kernel_config(app, sandbox, guard))
     converter.force = force
     converter.create_student = True
+    log = os.path.join(run_dir, f"guard-{os.getpid()}.log")
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(log)
+    _CURRENT.update(written={}, refusals=[], log=log, offset=0)
+    os.environ["TTT_GUARD_LOG"] = log
     start = time.perf_counter()
     here = os.getcwd()
     try:
@@ -172,14 +225,62 @@ def _grade_one(app, converter_class, student: str, force: bool, guard: bool) -> 
     finally:
         os.chdir(here)
         coursedir.student_id = "*"
+        _kill_children()
     result["seconds"] = time.perf_counter() - start
+    result["written"] = dict(_CURRENT["written"])
+    result["refusals"] = list(dict.fromkeys(_CURRENT["refusals"] + [f"Not allowed while grading: {r}"
+                                                                    for r in _read_guard_log()]))
     return result
 
 
-def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, guard: bool, lock) -> None:
+def _prctl(option: int, value: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _kill_children() -> None:
+    """Kill every process left under this worker (a subreaper: orphans of its kernels come back to it), so
+    nothing a submission started outlives its grading."""
+    if not os.path.isdir("/proc"):
+        return
+    me = str(os.getpid())
+    for _ in range(50):
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if stat.rsplit(")", 1)[-1].split()[1] == me:
+                found.append(int(entry))
+        if not found:
+            return
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, 9)
+        for pid in found:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, 0)
+
+
+def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, sandbox: bool, guard: bool,
+            run_dir: str, lock) -> None:
     import logging
 
     global _DB_LOCK
+    _prctl(1, 9)  # PR_SET_PDEATHSIG: die (SIGKILL) with the grading process
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans of the kernels are reparented here, then killed
+    if os.getppid() == 1:
+        os._exit(1)
     app = load_nbgrader_app(course_root, assignment, extra_argv)
     _DB_LOCK = lock if str(app.coursedir.db_url).startswith("sqlite") else None
     for handler in app.log.handlers:  # the parent shows progress; the full log travels back with each result
@@ -190,8 +291,18 @@ def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, 
     devnull = os.open(os.devnull, os.O_WRONLY)  # kernels inherit this stderr: keep their start-up chatter quiet
     os.dup2(devnull, 2)
     os.close(devnull)
-    if guard:
-        os.environ["TTT_GRADE_COURSE_ROOT"] = str(Path(app.coursedir.root).resolve())
+    root = str(Path(app.coursedir.root).resolve())
+    os.environ["TTT_GRADE_COURSE_ROOT"] = root
+    os.environ["TTT_GRADE_GUARD"] = "1" if guard else "0"
+    if not guard:
+        os.environ.pop("TTT_GRADE_COURSE_ROOT")
+    os.environ["TTT_SANDBOX_DIR"] = run_dir
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    hide = [jupyter_runtime_dir(), _sqlite_folder(app.coursedir.db_url)]  # other kernels' files, the gradebook
+    os.environ["TTT_SANDBOX_HIDE"] = os.pathsep.join(filter(None, hide))
+    os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(run_dir, "runtime")  # short paths for the ipc sockets
+    os.makedirs(os.environ["JUPYTER_RUNTIME_DIR"], exist_ok=True)
     converter_class = _make_converter_class()
     while True:
         try:
@@ -201,13 +312,23 @@ def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, 
         if student is None:
             return
         try:
-            result = _grade_one(app, converter_class, student, force, guard)
+            result = _grade_one(app, converter_class, student, force, sandbox, guard, run_dir)
         except BaseException:  # noqa: BLE001 - reported to the parent, the worker carries on
             result = {"success": False, "error": traceback.format_exc(), "log": "", "seconds": 0.0}
         for key in ("log", "error"):  # a submission that prints megabytes must not flood the pipe
             if result.get(key) and len(result[key]) > 50_000:
                 result[key] = "[... cut ...]\n" + result[key][-50_000:]
         conn.send((student, result))
+
+
+def _sqlite_folder(db_url: str) -> str | None:
+    """The folder of a SQLite gradebook (hidden from the kernels), or None for a server database."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(db_url))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return str(Path(url.database).resolve().parent)
 
 
 # -- the parent ---------------------------------------------------------------------------------------------------
@@ -302,14 +423,32 @@ def _diagnose(app, student: str, result: dict) -> str:
                 "or ran out of memory): nbgrader recorded no scores; fix the code or grade it by hand")
     if "UnresponsiveKernelError" in text or "became unresponsive" in text:
         return "the kernel stopped answering and could not be interrupted: nbgrader recorded no scores"
+    exception = _exception_line(text)
+    if exception:
+        return exception
     for line in reversed(text.strip().splitlines()):
         line = line.strip()
-        if line.startswith("[ERROR]") and "Please see" not in line and "There was an error processing" not in line:
+        if (line.startswith("[ERROR]") and "Please see" not in line and "There was an error processing" not in line
+                and "Traceback (most recent call last)" not in line):
             return line.removeprefix("[ERROR]").strip()[:300]
     for line in reversed(text.strip().splitlines()):
-        if line.strip():
+        if line.strip() and "Traceback (most recent call last)" not in line:
             return line.strip()[:300]
     return "nbgrader could not grade this submission"
+
+
+_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Failure)|KeyError|StopIteration)"
+                        r"(?::\s?(.*))?$")
+
+
+def _exception_line(text: str) -> str:
+    """The last ``ExceptionName: message`` line of a log or traceback (the real reason, not "Traceback...")."""
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip().removeprefix("[ERROR]").strip()
+        m = _EXCEPTION.match(line)
+        if m and m[1].rsplit(".", 1)[-1] not in ("CellExecutionError", "NbGraderException"):
+            return line[:300]
+    return ""
 
 
 def _notes(app, student: str) -> list[str]:
@@ -341,7 +480,16 @@ def _notes(app, student: str) -> list[str]:
                         notes.append(f"{path.stem}: the kernel died")
                     elif ename == "PermissionError" and "Not allowed while grading" in evalue:
                         notes.append(f"{path.stem}: {evalue}")
+                    elif ename == "MemoryError":
+                        notes.append(f"{path.stem}: {LIMIT_NOTE}a cell ran out of memory (MemoryError)")
+                    elif ename in ("BlockingIOError", "OSError") and "Resource temporarily unavailable" in evalue:
+                        notes.append(f"{path.stem}: {LIMIT_NOTE}a cell hit the limit on processes and threads")
+                    elif ename == "OSError" and "File too large" in evalue:
+                        notes.append(f"{path.stem}: {LIMIT_NOTE}a cell wrote a file larger than the limit")
     return list(dict.fromkeys(notes))
+
+
+LIMIT_NOTE = "sandbox limit reached: "
 
 
 @contextlib.contextmanager
@@ -357,10 +505,21 @@ def default_jobs() -> int:
     return 2 * (os.cpu_count() or 1)
 
 
+class CohortResults(list):
+    """The :class:`SubmissionResult` of each submission (a list, in student order), with what the run found
+    about the gradebook: ``integrity`` lists changes this run did not make (empty when all is well) and
+    ``resumed`` the students an interrupted run had already graded."""
+
+    def __init__(self, results=(), integrity=(), resumed=()):
+        super().__init__(results)
+        self.integrity: list[str] = list(integrity)
+        self.resumed: list[str] = list(resumed)
+
+
 def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | None = None,
                  students: Iterable[str] | None = None, force: bool = True, guard: bool = True,
                  on_result: Callable[[SubmissionResult, int, int], None] | None = None,
-                 extra_argv: Iterable[str] = ()) -> list[SubmissionResult]:
+                 extra_argv: Iterable[str] = (), sandbox: bool = True, resume: bool = True) -> CohortResults:
     """Autograde every submission of ``assignment`` with ``jobs`` long-lived worker processes.
 
     Parameters
@@ -382,14 +541,27 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
         Install the file guard in each kernel (see ``_kernel_guard.py``).
     on_result : callable, optional
         Called as ``on_result(result, done, total)`` after each submission (the progress bar).
+    sandbox : bool
+        Run each kernel in the bubblewrap sandbox (see ``sandbox.py``); :class:`GradingError` if it cannot run.
+    resume : bool
+        Skip the submissions an interrupted run of the same assignment already graded (its progress file in
+        ``autograded/``); a run that completes removes that file.
 
     Returns
     -------
-    list of SubmissionResult, in student order, with scores read back from the gradebook.
+    CohortResults: the results in student order, with scores read back from the gradebook, and the integrity
+    check of the gradebook after the run.
     """
     course_root = Path(course_root).resolve()
     if not (course_root / "nbgrader_config.py").exists():
         raise GradingError(f"{course_root} is not an nbgrader course root (no nbgrader_config.py)")
+    if sandbox:
+        from .sandbox import SandboxUnavailable, check_sandbox
+
+        try:
+            check_sandbox()
+        except SandboxUnavailable as exc:
+            raise GradingError(f"the grading sandbox cannot run: {exc}") from None
     app = load_nbgrader_app(course_root, assignment, extra_argv)
     from nbgrader.api import MissingEntry
 
@@ -402,9 +574,20 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
     todo = find_submissions(app, students)
     results = {s: SubmissionResult(s) for s in todo}
     if not todo:
-        return []
-    jobs = max(1, min(jobs or default_jobs(), len(todo)))
-    done = 0
+        return CohortResults()
+    journal = _Journal(course_root, app, assignment)
+    earlier = {s: r for s, r in journal.load().items() if r.get("status") != "failed"} if resume else {}
+    resumed = [s for s in todo if s in earlier]
+    for student in resumed:
+        res = results[student]
+        res.status, res.message = earlier[student].get("status", "graded"), earlier[student].get("message", "")
+        res.notes = list(earlier[student].get("notes", [])) + ["graded by the interrupted run this one resumed"]
+    queue = [s for s in todo if s not in earlier]
+    jobs = max(1, min(jobs or default_jobs(), len(queue) or 1))
+    done = len(resumed)
+    written: dict[str, dict] = {}
+    before = _gradebook_snapshot(app)
+    journal.start({s: earlier[s] for s in resumed})
 
     def finished(student: str, raw: dict) -> None:
         nonlocal done
@@ -413,32 +596,155 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
         res.log = (raw.get("log") or "") + (raw.get("error") or "")
         if raw.get("success"):
             res.status = "skipped" if "Skipping existing assignment" in res.log else "graded"
+            written[student] = raw.get("written", {})
         else:
             res.status = "failed"
             res.message = _diagnose(app, student, raw)
+        res.notes = list(raw.get("refusals", []))
+        if res.status != "failed":
+            res.notes = list(dict.fromkeys(_notes(app, student) + res.notes))
+            if res.status == "graded" and any("Not allowed while grading" in n or LIMIT_NOTE in n for n in res.notes):
+                res.status = "flagged"
+        journal.record(student, res)
         done += 1
         if on_result is not None:
             on_result(res, done, len(todo))
 
-    pool = _Pool(jobs, _worker, (str(course_root), assignment, tuple(extra_argv), force, guard))
+    run_dir = tempfile.mkdtemp(prefix="ttt-grade-")
     try:
-        pool.run(todo, finished)
+        if queue:
+            pool = _Pool(jobs, _worker, (str(course_root), assignment, tuple(extra_argv), force, sandbox, guard,
+                                         run_dir))
+            try:
+                pool.run(queue, finished)
+            finally:
+                pool.close()
     finally:
-        pool.close()
+        import shutil
 
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    after = _gradebook_snapshot(app)
+    failed = {s for s in queue if results[s].status == "failed"}
+    integrity = _integrity_problems(before, after, assignment, written, failed)
+    _clear_failed(app, assignment, failed)
     with _gradebook(app) as gb:
         for student, res in results.items():
+            if res.status == "failed":
+                continue  # an old score is not this run's result
             try:
                 sub = gb.find_submission(assignment, student)
             except MissingEntry:
                 continue
             res.score, res.max_score = sub.score, sub.max_score
-    for res in results.values():
-        if res.status != "failed":
-            res.notes = _notes(app, res.student)
-            if res.status == "graded" and any("Not allowed while grading" in n for n in res.notes):
-                res.status = "flagged"
-    return [results[s] for s in todo]
+    journal.finish()
+    return CohortResults([results[s] for s in todo], integrity, resumed)
+
+
+# -- the gradebook is the grader's: what a run may change, and the check that nothing else did ---------------------
+def _gradebook_snapshot(app) -> dict[tuple, tuple]:
+    """(assignment, student, notebook, grade_id) -> (auto_score, manual_score, extra_credit) for every grade."""
+    from nbgrader.api import Grade, SubmittedAssignment, SubmittedNotebook
+
+    out = {}
+    with _gradebook(app) as gb:
+        rows = (gb.db.query(Grade, SubmittedNotebook, SubmittedAssignment)
+                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id))
+        for grade, snb, sub in rows:
+            key = (sub.assignment.name, sub.student.id, snb.notebook.name, grade.name)
+            out[key] = (grade.auto_score, grade.manual_score, grade.extra_credit)
+    return out
+
+
+def _integrity_problems(before: dict, after: dict, assignment: str, written: dict[str, dict],
+                        failed: set[str]) -> list[str]:
+    """Changes to the gradebook this run did not make: a score it did not write, a manual score changed during
+    autograde, a grade that appeared or vanished outside the submissions it graded."""
+    problems = []
+
+    def show(value):
+        return "none" if value is None else f"{value:g}"
+
+    for key in sorted(set(before) | set(after), key=str):
+        a, student, notebook, grade = key
+        old, new = before.get(key), after.get(key)
+        where = f"{student} {a} {notebook}/{grade}"
+        ours = a == assignment and (student in written or student in failed)
+        if new is None:
+            problems.append(f"{where}: the grade was deleted during the run")
+            continue
+        if not ours:
+            if old != new:
+                problems.append(f"{where}: changed during the run, not by the grader "
+                                f"(auto {show(old[0] if old else None)} -> {show(new[0])}, "
+                                f"manual {show(old[1] if old else None)} -> {show(new[1])})")
+            continue
+        if old is not None and new[1:] != old[1:]:
+            problems.append(f"{where}: manual score changed during autograde ({show(old[1])} -> {show(new[1])})")
+        elif old is None and new[1:] != (None, None):
+            problems.append(f"{where}: a manual score appeared during autograde ({show(new[1])})")
+        expected = written.get(student, {}).get(f"{notebook}/{grade}", old[0] if old else None)
+        if new[0] != expected and not (student in failed and new[0] is None):
+            problems.append(f"{where}: auto score {show(new[0])} in the gradebook, this run produced "
+                            f"{show(expected)}")
+    return problems
+
+
+def _clear_failed(app, assignment: str, failed: set[str]) -> None:
+    """A submission that could not be graded keeps no automatic score from an earlier run."""
+    from nbgrader.api import MissingEntry
+
+    if not failed:
+        return
+    with _gradebook(app) as gb:
+        for student in sorted(failed):
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    if grade.auto_score is not None:
+                        grade.auto_score = None
+                        grade.needs_manual_grade = True
+        gb.db.commit()
+
+
+class _Journal:
+    """``autograded/.ttt-grade-<assignment>.json``: who this run has graded, so that an interrupted run (the
+    grading process killed) resumes where it stopped. Removed when a run completes."""
+
+    def __init__(self, course_root: Path, app, assignment: str):
+        folder = Path(app.coursedir.format_path(app.coursedir.autograded_directory, ".", ".")).parent
+        if not folder.is_absolute():
+            folder = course_root / folder
+        self.path = folder.resolve() / f".ttt-grade-{assignment}.json"
+        self.done: dict[str, dict] = {}
+
+    def load(self) -> dict[str, dict]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return {str(k): dict(v) for k, v in data.get("graded", {}).items()}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def start(self, earlier: dict[str, dict]) -> None:
+        self.done = dict(earlier)
+        self._write()
+
+    def record(self, student: str, res: SubmissionResult) -> None:
+        self.done[student] = {"status": res.status, "message": res.message, "notes": res.notes}
+        self._write()
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"graded": self.done}, indent=0), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def finish(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def format_table(results: list[SubmissionResult]) -> str:

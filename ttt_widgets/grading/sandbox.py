@@ -31,6 +31,7 @@ which sets ``c.Execute.kernel_name = "ttt-sandbox"`` and ``c.KernelManager.trans
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -136,15 +137,40 @@ def sandbox_config(limits: Limits | None = None):
     return cfg
 
 
-def use_sandbox(c, memory="2 GiB", tasks: int = 128, cpu_seconds: int = 600, file_size="100 MiB") -> Limits:
+def use_sandbox(c, memory="2 GiB", tasks: int = 128, cpu_seconds: int = 600, file_size="100 MiB",
+                required: bool = False) -> Limits | None:
     """Configure nbgrader (``c`` of ``nbgrader_config.py``) to run every kernel in the sandbox with these limits.
 
     The limits reach the kernel launcher through the ``TTT_SANDBOX_LIMITS`` environment variable of the process
-    that loaded the configuration (``nbgrader autograde`` or each ``ttt grade`` worker).
+    that loaded the configuration (``nbgrader autograde`` or each ``ttt grade`` worker). The ZeroMQ ``ipc``
+    sockets of this process's kernels go in a private folder of its own, removed when it exits.
+
+    Where bubblewrap is missing, plain nbgrader commands keep working without the sandbox after a warning on
+    stderr (``required=True`` raises :class:`SandboxUnavailable` instead); ``ttt grade`` always refuses to grade
+    without it unless given ``--no-sandbox``.
     """
+    import atexit
+
     limits = Limits.parse(memory, tasks, cpu_seconds, file_size)
+    os.environ[LIMITS_ENV] = limits.to_env()
+    if not _bwrap():
+        if required:
+            raise SandboxUnavailable("bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap")
+        print("nbgrader_config.py: bubblewrap (bwrap) is not installed, so kernels run WITHOUT the grading "
+              "sandbox: sudo apt-get install bubblewrap", file=sys.stderr)
+        return None
     c.merge(sandbox_config(limits))
+    folder = tempfile.mkdtemp(prefix="ttt-ipc-")
+    atexit.register(shutil.rmtree, folder, True)
+    c.KernelManager.ip = os.path.join(folder, "k")
     return limits
+
+
+def _bwrap() -> str | None:
+    found = shutil.which("bwrap")
+    if found:
+        return found
+    return "/usr/bin/bwrap" if os.access("/usr/bin/bwrap", os.X_OK) else None
 
 
 # -- what the sandbox looks like ----------------------------------------------------------------------------------
@@ -160,12 +186,12 @@ def _inside(path: Path, base: Path) -> bool:
     return path == base or base in path.parents
 
 
-def _environment_paths() -> list[Path]:
+def _environment_paths(workdir: Path) -> list[Path]:
     """Where the kit's Python, its packages and its own source live (bound read-only where hidden)."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
              Path(__file__).resolve().parents[2]}
     for entry in sys.path:
-        if entry and os.path.isdir(entry):
+        if entry and os.path.isdir(entry) and not _inside(Path(entry).resolve(), workdir):
             paths.add(Path(entry).resolve())
     # keep the outermost only
     out = sorted(paths, key=lambda p: len(p.parts))
@@ -191,7 +217,7 @@ def bwrap_command(bwrap: str, kernel_cmd: list[str], workdir: Path, private: Pat
         if folder.is_dir() and not folder.is_symlink():
             cmd += ["--size", size, "--tmpfs", str(folder)]
             hidden.append(folder)
-    for path in _environment_paths():
+    for path in _environment_paths(workdir):
         if any(_inside(path, h) for h in hidden) and path.exists():
             cmd += ["--ro-bind", str(path), str(path)]
     for folder in hide:
@@ -234,7 +260,7 @@ def kernel_command(limits: Limits, connection_file: Path, extra: list[str], guar
 def check_sandbox(bwrap: str | None = None) -> str:
     """Start an empty sandbox with every namespace the kernels get; returns bubblewrap's version or raises
     :class:`SandboxUnavailable` with the reason and the fix."""
-    bwrap = bwrap or shutil.which("bwrap") or ("/usr/bin/bwrap" if os.path.exists("/usr/bin/bwrap") else None)
+    bwrap = bwrap or _bwrap()
     if not bwrap:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap "
                                  "(or dnf install bubblewrap), or grade with --no-sandbox")
@@ -299,7 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     info = json.loads(connection_file.read_text())
     workdir = Path.cwd().resolve()
     limits = Limits.from_env(os.environ.get(LIMITS_ENV))
-    bwrap = shutil.which("bwrap") or "/usr/bin/bwrap"
+    bwrap = _bwrap()
+    if bwrap is None:
+        print("ttt-sandbox kernel: bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap",
+              file=sys.stderr)
+        return 1
     base = os.environ.get("TTT_SANDBOX_DIR") or tempfile.gettempdir()
     private = Path(tempfile.mkdtemp(prefix="k", dir=base)).resolve()
     links: list[Path] = []
@@ -311,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         if ipc:
             outer_ip = Path(info["ip"])
             if not outer_ip.is_absolute():
-                outer_ip = Path(os.environ.get("TTT_SANDBOX_CLIENT_CWD", os.getcwd())) / outer_ip
+                outer_ip = _client_cwd() / outer_ip  # jupyter_client's default: relative to the client
             inner["ip"] = str(private / "s")
             for port in ports:
                 link = Path(f"{outer_ip}-{port}")
@@ -355,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
 
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, forward)
+        import threading
+
+        threading.Thread(target=_watch_tasks, args=(proc, limits.tasks, log), daemon=True).start()
         while True:
             try:
                 code = proc.wait()
@@ -368,6 +401,55 @@ def main(argv: list[str] | None = None) -> int:
         for link in links:
             link.unlink(missing_ok=True)
         shutil.rmtree(private, ignore_errors=True)
+
+
+def _count_tasks(root: int) -> int:
+    """Processes and threads under ``root`` (bwrap): everything of the sandbox, orphans included (they are
+    reparented to the sandbox's pid 1, itself a child of bwrap)."""
+    children: dict[int, list[int]] = {}
+    threads: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().decode("utf-8", "replace").rsplit(")", 1)[-1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        threads[int(entry)] = int(fields[17])
+    total, todo = 0, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        total += threads.get(pid, 1)
+        todo += children.get(pid, [])
+    return total
+
+
+def _watch_tasks(proc: subprocess.Popen, limit: int, log: str | None, every: float = 0.1) -> None:
+    """Stop the whole sandbox when it holds more than ``limit`` processes and threads. RLIMIT_NPROC does this
+    inside the sandbox for an ordinary user, but the kernel ignores it for root (kernel/fork.c), so a grader
+    running as root (a container, CI) relies on this watch."""
+    import time
+
+    while proc.poll() is None:
+        time.sleep(every)
+        if proc.poll() is None and _count_tasks(proc.pid) > limit:
+            if log:
+                with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"refused": f"sandbox limit reached: more than {limit} processes and "
+                                                    "threads; the kernel was stopped"}) + "\n")
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            return
+
+
+def _client_cwd() -> Path:
+    """The working folder of the process that started this launcher (the kernel's client)."""
+    try:
+        return Path(os.readlink(f"/proc/{os.getppid()}/cwd"))
+    except OSError:
+        return Path.cwd()
 
 
 def _seed_matplotlib_cache(folder: Path) -> None:
