@@ -330,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
             from .live.service import env_for_kernels
 
             os.environ.update(env_for_kernels(self.port, self.ip, self.token or None, self.base_url))
+            public = os.environ["TTT_PUBLIC_URL"].rstrip("/")
+            where = "on this machine only" if is_loopback(self.ip) else "from phones and laptops on this network"
+            self.log.info("Trainees join %s at %s/join (or with the address the live-session page shows)", where,
+                          public)
 
         def init_handlers(self):
             from .live.service import LiveService, handlers as live_handlers

@@ -254,3 +254,30 @@ def test_on_postgresql_a_write_from_anywhere_wakes_the_lead_at_once(pg_database_
     finally:
         writer.close()
         srv.stop()
+
+
+def test_a_long_poll_wakes_when_the_current_questions_countdown_ends(server, lead, session):
+    lead.set_controls(session, current="Ready?")
+    lead.set_question_state(session, "Ready?", closes_in=1.0)
+    info = server.request("GET", f"/ttt/api/sessions/{session}")[1]
+    assert info["current"]["closed"] is False
+    start = time.monotonic()
+    info = server.request("GET", f"/ttt/api/sessions/{session}?since={info['revision']}")[1]
+    waited = time.monotonic() - start
+    assert info["current"]["closed"] is True and 0.8 < waited < 2.0, waited
+
+
+def test_many_long_polls_from_one_address_all_wait(server, lead, session):
+    rev = server.request("GET", f"/ttt/api/sessions/{session}")[1]["revision"]
+
+    def poll(_):
+        start = time.monotonic()
+        server.request("GET", f"/ttt/api/sessions/{session}?since={rev}")
+        return time.monotonic() - start
+
+    with concurrent.futures.ThreadPoolExecutor(80) as pool:
+        futures = [pool.submit(poll, i) for i in range(80)]  # a room of phones behind one address (a proxy)
+        time.sleep(1.0)
+        lead.set_controls(session, current="Word")
+        waits = [f.result(timeout=30) for f in futures]
+    assert min(waits) > 0.8 and max(waits) < 5, (min(waits), max(waits))  # each waited for the change, none spun

@@ -9,7 +9,8 @@ Endpoints (JSON in and out; errors are ``{"error": "..."}`` with a 4xx status)::
 
     GET  /join, /join/CODE, /CODE             the phone page (no Jupyter needed); /CODE redirects to /join/CODE
     GET  /ttt/api/sessions/CODE[?since=REV]   session title, current question (results when revealed); with
-                                              ``since``, waits up to 25 s for a change first (long poll)
+                                              ``since``, waits up to 25 s for a change (or the end of
+                                              the current question's countdown) first (long poll)
     POST /ttt/api/sessions/CODE/participants  -> {"participant", "token"}     (a new participant of the session)
     POST /ttt/api/sessions/CODE/questions     {"question", "kind", "options"} (a trainee widget's own question)
     POST /ttt/api/sessions/CODE/answers       {"question", "value", "id"}     -> {"stored", "duplicate"}
@@ -55,6 +56,8 @@ MAX_BODY = 16 * 1024
 MAX_PARTICIPANTS = 2000
 MAX_QUESTIONS = 100
 LONG_POLL = 25.0
+#: long polls held open at once, over every session (beyond that a poll is answered at once)
+MAX_WAITERS = 5000
 #: a join code in a URL (the alphabet has no 0/O, 1/I/L, so /login and /logout never match)
 CODE_PATTERN = "[" + CODE_ALPHABET + CODE_ALPHABET.lower() + "]{6}"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -107,6 +110,10 @@ class ChangeWatcher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: threading.Thread | None = None
         self.notifications = 0
+
+    @property
+    def waiting(self) -> int:
+        return sum(len(w) for w in self._waiters.values())
 
     def changed(self, code: str) -> None:
         """Called after a write of this service: look now."""
@@ -375,9 +382,12 @@ class SessionInfo(ParticipantHandler):
                 since_rev = int(since)
             except ValueError:
                 raise HTTPFailure(400, "since must be a whole number (the revision you have)") from None
-            wait = self.service.per_address.take("poll:" + self.address())
-            if not wait:
-                await self.service.watcher.wait(code, since_rev, LONG_POLL)
+            if self.service.watcher.waiting < MAX_WAITERS:  # a waiting poll costs a future, no thread
+                timeout = LONG_POLL
+                current = (await self.run(self.service.public_session, code))["current"]
+                if current and current.get("closes_in"):  # wake when the countdown ends: the question locks
+                    timeout = min(timeout, current["closes_in"] + 0.05)
+                await self.service.watcher.wait(code, since_rev, timeout)
         self._reply(await self.run(self.service.public_session, code))
 
 
