@@ -12,9 +12,11 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # nbgrader cuts output by lines; the kit also cuts a single line of many megabytes (ttt_widgets.grading.preprocessors)
-from ttt_widgets.grading.preprocessors import autograde_preprocessors  # noqa: E402
+# and adds a plain-language hint after a test's NameError; feedback shows hidden tests' messages, never their code
+from ttt_widgets.grading.preprocessors import autograde_preprocessors, feedback_preprocessors  # noqa: E402
 
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.GenerateFeedback.preprocessors = feedback_preprocessors()
 c.LimitOutputSize.max_chars = 100_000
 
 # Every kernel that runs a submission (nbgrader autograde and validate, ttt grade) runs in the kit's bubblewrap

@@ -163,9 +163,21 @@ def check_chromium() -> list[Check]:
                   "sudo apt-get install chromium   (or set TTT_CHROMIUM to a Chromium binary)", optional=True)]
 
 
+def check_sandbox() -> list[Check]:
+    """Whether `ttt grade` can run submissions in its bubblewrap sandbox here (it refuses to grade otherwise)."""
+    from .grading.sandbox import SandboxUnavailable
+    from .grading.sandbox import check_sandbox as probe
+
+    try:
+        return [Check("grading sandbox", True, probe(), optional=True)]
+    except SandboxUnavailable as exc:
+        return [Check("grading sandbox", False, "not available: ttt grade will refuse to grade without --no-sandbox",
+                      str(exc), optional=True)]
+
+
 CHECKS: list[Callable[[], list[Check]]] = [
     check_python, check_packages, check_imports, check_widget_extension,
-    check_nbgrader_config, check_data_dir, check_store, check_chromium,
+    check_nbgrader_config, check_data_dir, check_store, check_chromium, check_sandbox,
 ]
 
 

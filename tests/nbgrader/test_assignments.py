@@ -183,3 +183,22 @@ def test_feedback_html_shows_the_messages(course):
     html = (course.root / "feedback" / "partial" / assignment / "objectives.html").read_text()
     assert "Objective 2 is not measurable yet" in html and "Why:" in html
     assert "Task 1: three measurable objectives: 1 of 5 points." in html
+
+
+def test_objectives_check_requires_a_criterion_for_each_objective(capsys):
+    """Task 1 says each objective needs a criterion: measurable verbs without one earn no point for it."""
+    cell = next(c for c in _nbgrader_cells(_source("01-objectives")[1])
+                if c.metadata["nbgrader"]["grade_id"] == "test_objectives")
+    code = _strip_markers(cell.source).replace("check.score()", "points = check.score()")
+
+    def points(objectives):
+        scope = {"objectives": objectives}
+        exec(compile(code, "test_objectives", "exec"), scope)  # noqa: S102 - the course's own test cell
+        return scope["points"]
+
+    without = ["Participants will be able to list the four parts of an objective.",
+               "Participants will be able to describe feedback.",
+               "Participants will be able to use the ABCD model."]
+    assert points(without) == 2.0  # two Bloom levels and one at apply: yes; a criterion: none of the three
+    assert "No criterion" in capsys.readouterr().out
+    assert points([o.rstrip(".") + " with no more than one error." for o in without]) == 5.0

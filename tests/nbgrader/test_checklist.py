@@ -33,3 +33,12 @@ def test_all_passed(capsys):
 def test_negative_points_are_refused():
     with pytest.raises(ValueError, match="points must be 0 or more"):
         Checklist().that(True, -1, "x")
+
+
+def test_long_messages_wrap(capsys):
+    check = Checklist("Task")
+    check.that(False, 1, "Rewrite the objective " * 12, why="a reader on a narrow screen should not scroll sideways.")
+    check.score()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 3 and all(len(line) <= 88 for line in lines)
+    assert lines[1].startswith("- [ ] Rewrite") and lines[2].startswith("      ")

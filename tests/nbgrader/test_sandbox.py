@@ -434,3 +434,14 @@ db.commit()
     assert "WARNING: --no-sandbox" in run.stderr
     assert "GRADEBOOK INTEGRITY" in run.stderr
     assert f"correct {A} warmup/test_learner_share: a manual score appeared during autograde (0)" in run.stderr
+
+
+def test_doctor_says_whether_the_sandbox_works(tmp_path):
+    from ttt_widgets.grading.sandbox import SandboxUnavailable, check_sandbox
+
+    helpers.sandbox_or_skip()
+    run = subprocess.run([sys.executable, "-m", "ttt_widgets.cli", "doctor"], capture_output=True, text=True,
+                         timeout=300)
+    assert "[ok  ] grading sandbox" in run.stdout and "bubblewrap" in run.stdout
+    with pytest.raises(SandboxUnavailable, match="cannot run"):
+        check_sandbox(str(tmp_path / "no-bwrap"))

@@ -21,10 +21,14 @@ Objectives: 1 of 2 points.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
 __all__ = ["Checklist", "CheckItem"]
+
+#: feedback lines wrap at this many characters
+WIDTH = 88
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,9 @@ class Checklist:
                     text += f" Why: {item.why}"
                 if item.error:
                     text += f" ({item.error})"
-                lines.append(text)
+                # wrapped, so the feedback page and a narrow notebook show it without a horizontal scroll
+                lines.append(textwrap.fill(text, WIDTH, subsequent_indent="      ", break_long_words=False,
+                                           break_on_hyphens=False))
         if len(lines) == 1:
             lines.append("Every check passed.")
         return "\n".join(lines)

@@ -40,8 +40,20 @@ class CohortTable:
         return {i: (sum(row.get(i, 0.0) for row in self.scores.values()) / n / self.max_points[i]
                     if n and self.max_points[i] else 0.0) for i in self.items}
 
+    def graded_means(self) -> dict[str, float]:
+        """Mean share (0..1) of each item's points over the submissions where it is graded: a manually graded
+        item still waiting for a grader is left out (its 0 is not a score), and an item nobody's grade is in yet
+        is not listed."""
+        out = {}
+        for item in self.items:
+            rows = [row.get(item, 0.0) for student, row in self.scores.items()
+                    if item not in self.manual_pending.get(student, set())]
+            if rows and self.max_points[item]:
+                out[item] = sum(rows) / len(rows) / self.max_points[item]
+        return out
+
     def most_missed(self, k: int = 3) -> list[tuple[str, float]]:
-        means = self.item_means()
+        means = self.graded_means()
         return sorted(means.items(), key=lambda kv: (kv[1], kv[0]))[:k]
 
 
@@ -140,10 +152,12 @@ def cohort_table(course_root: str | os.PathLike, assignment: str) -> CohortTable
     return CohortTable(assignment, items, max_points, dict(sorted(scores.items())), pending)
 
 
-def curriculum_links(course_root: str | os.PathLike, assignment: str) -> dict[str, dict]:
+def curriculum_links(course_root: str | os.PathLike, assignment: str,
+                     relative_to: str | os.PathLike | None = None) -> dict[str, dict]:
     """item (or ``*`` for the whole assignment) -> {"module", "title", "path"} from the course's ``curriculum.yaml``.
 
-    ``path`` is the module's notebook (``notebooks/<id>-*.ipynb`` next to the course root), relative to the course.
+    ``path`` is the module's notebook (``notebooks/<id>-*.ipynb`` next to the course root), relative to
+    ``relative_to`` (the folder the link is written in; default: the course root).
     """
     import yaml
 
@@ -154,10 +168,12 @@ def curriculum_links(course_root: str | os.PathLike, assignment: str) -> dict[st
     modules = data.get("modules", {})
     entry = data.get("assignments", {}).get(assignment, {})
     notebooks = Path(course_root).resolve().parent / "notebooks"
+    base = Path(relative_to or course_root).resolve()
 
     def link(module: str) -> dict:
         found = sorted(notebooks.glob(f"{module}-*.ipynb"))
-        path = os.path.relpath(found[0], Path(course_root).resolve()) if found else f"../notebooks/{module}-*.ipynb"
+        target = found[0] if found else notebooks / f"{module}-*.ipynb"
+        path = Path(os.path.relpath(target, base)).as_posix()
         return {"module": f"module {module}", "title": modules[module].get("title", ""), "path": path}
 
     links = {}
@@ -183,6 +199,9 @@ def _figures(table: CohortTable, out: Path, links: dict, top: int) -> list[tuple
     ax.hist(totals, bins=bins, color=PALETTE[0], edgecolor="black", hatch=HATCHES[0])
     ax.set_xlabel(f"total score (of {full:g} points)")
     ax.set_ylabel("students")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # students come whole
     ax.set_title(f"{table.assignment}: score distribution ({len(table.scores)} students)")
     alt = (f"Histogram of total scores of {len(table.scores)} students in {table.assignment}: median "
            f"{np.median(totals):g} of {full:g} points, lowest {totals.min():g}, highest {totals.max():g}.")
@@ -244,7 +263,7 @@ def write_report(course_root: str | os.PathLike, assignment: str, output: str | 
                              f"{sum(row.values()):g}", f"{top_points:g}",
                              " ".join(sorted(table.manual_pending.get(student, ())))])
     written = [csv_path]
-    links = curriculum_links(course_root, assignment)
+    links = curriculum_links(course_root, assignment, relative_to=out)
     figures = _figures(table, out, links, top)
     written += [p for p, _ in figures]
 
