@@ -418,3 +418,83 @@ def sandbox_or_skip() -> None:
         check_sandbox()
     except SandboxUnavailable as exc:
         skip_or_fail("TTT_REQUIRE_SANDBOX", f"grading sandbox not available: {exc}")
+
+
+# -- faults between the store and PostgreSQL ---------------------------------------------------------------------
+class FaultProxy:
+    """A TCP proxy in front of PostgreSQL that can lose the reply to a COMMIT: the COMMIT reaches the server (the
+    transaction is committed) but the client's connection is cut before it hears so, as when a network drops.
+
+    ``drop_commits(n)`` loses the next ``n`` COMMIT replies; ``dropped`` counts them. ``url`` is the store URL
+    through the proxy.
+    """
+
+    def __init__(self, upstream_port: int, host: str = "127.0.0.1") -> None:
+        import threading
+
+        self.upstream = (host, upstream_port)
+        self.port = free_port()
+        self.dropped = 0
+        self._to_drop = 0
+        self._lock = threading.Lock()
+        self._listener = socket.socket()
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", self.port))
+        self._listener.listen(64)
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def url_for(self, database_url: str) -> str:
+        import sqlalchemy as sa
+
+        return sa.engine.make_url(database_url).set(host="127.0.0.1", port=self.port).render_as_string(
+            hide_password=False)
+
+    def drop_commits(self, n: int = 1) -> None:
+        with self._lock:
+            self._to_drop += n
+
+    def close(self) -> None:
+        self._closed = True
+        self._listener.close()
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            state = {"kill_on_reply": False}
+            threading.Thread(target=self._pump, args=(client, server, state, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, state, False), daemon=True).start()
+
+    def _pump(self, src, dst, state, to_server: bool) -> None:
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if to_server and b"COMMIT" in data:
+                    with self._lock:
+                        if self._to_drop > 0:
+                            self._to_drop -= 1
+                            state["kill_on_reply"] = True
+                if not to_server and state["kill_on_reply"]:  # the server answered the COMMIT: lose the answer
+                    self.dropped += 1
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()

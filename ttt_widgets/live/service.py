@@ -445,7 +445,8 @@ class Answers(ParticipantHandler):
             raise HTTPFailure(400, "send the answer as 'value'")
 
         async def write() -> dict:
-            stored = await self.run(self.service.store.submit, code, data.get("question"), who, data["value"])
+            stored = await self.run(lambda: self.service.store.submit(code, data.get("question"), who, data["value"],
+                                                                      request_id=data.get("id")))
             return {"stored": stored, "participant": who}
         reply, duplicate = await self.once(code, who, "answer", data, write)
         self._reply({**reply, "duplicate": duplicate})
@@ -467,7 +468,7 @@ class Asks(ParticipantHandler):
         store = self.service.store
 
         async def write() -> dict:
-            ask_id = await self.run(store.ask, code, who, data.get("text"))
+            ask_id = await self.run(lambda: store.ask(code, who, data.get("text"), request_id=data.get("id")))
             return {"id": ask_id, "pending": (await self.run(store.state, code))["approve_asks"]}
         reply, duplicate = await self.once(code, who, "ask", data, write)
         self._reply({**reply, "duplicate": duplicate}, 201)

@@ -306,6 +306,13 @@ hidden_words_t = sa.Table(  # words the lead hid from a word cloud (every partic
     sa.Column("question_id", sa.Integer, sa.ForeignKey("ttt_questions.id"), primary_key=True),
     sa.Column("word", sa.String(600), primary_key=True),
 )
+requests_t = sa.Table(  # one row per answer or question written, by the writer's own request id, in the same
+    # transaction as the write: a write retried after its COMMIT went through (the reply was lost) is recognised
+    "ttt_requests", metadata,
+    sa.Column("request_id", sa.String(120), primary_key=True),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+)
 #: PostgreSQL channel on which every write announces its session (``LISTEN ttt_live``); the payload is the code
 NOTIFY_CHANNEL = "ttt_live"
 
@@ -592,18 +599,43 @@ class ResponseStore:
         return self._run(work)
 
     # -- answers -----------------------------------------------------------------------------------------------
-    def submit(self, session: str, question: str, participant: str, value: Any) -> Any:
+    def _once(self, conn, request_id: str, write):
+        """Inside a write transaction: the result stored for ``request_id`` when this write was done already,
+        else do ``write(conn)`` and keep its result under the id (committed together, or not at all)."""
+        found = conn.execute(sa.select(requests_t.c.result).where(requests_t.c.request_id == request_id)).scalar()
+        if found is not None:
+            return json.loads(found)
+        result = write(conn)
+        conn.execute(requests_t.insert().values(request_id=request_id, created=time.time(),
+                                                result=json.dumps(result, ensure_ascii=False)))
+        return result
+
+    @staticmethod
+    def _request_id(request_id: str | None, participant: str) -> str:
+        if request_id is None:  # still one id for this call, so the retries in _run cannot write twice
+            return secrets.token_hex(16)
+        if not isinstance(request_id, str) or not 1 <= len(request_id) <= 64:
+            raise ValueError("a request id is text of 1 to 64 characters")
+        return f"{participant[:50]}|{request_id}"
+
+    def submit(self, session: str, question: str, participant: str, value: Any, request_id: str | None = None) -> Any:
         """Store an answer; a later answer of the same participant replaces the earlier one (history is kept).
 
         On a word cloud (``words``) a later entry is added to the participant's earlier ones instead (up to
         :data:`MAX_WORDS`; the same word twice counts once). A closed question raises :class:`QuestionClosed`.
+        ``request_id`` (made by the writer, up to 64 characters) makes a resend harmless: a write whose COMMIT
+        reached the database but whose reply was lost is recognised and not stored again.
 
         Returns the value as stored (cleaned). Raises ValueError for a bad answer, UnknownSession/UnknownQuestion,
         or StoreUnavailable when the store cannot be reached.
         """
         participant = clean_text(participant, limit=200, what="participant id", single_line=True)
+        rid = self._request_id(request_id, participant)
 
         def work(conn):
+            return self._once(conn, rid, write)
+
+        def write(conn):
             qid, kind, options = self._question(conn, session, question)
             clean = validate_value(kind, options, value)
             now = time.time()
@@ -831,12 +863,17 @@ class ResponseStore:
         return out
 
     # -- question queue ----------------------------------------------------------------------------------------
-    def ask(self, session: str, participant: str, text: str) -> int:
-        """Put an anonymous question in the session's queue; returns its id."""
+    def ask(self, session: str, participant: str, text: str, request_id: str | None = None) -> int:
+        """Put an anonymous question in the session's queue; returns its id (the same id for a resend of the same
+        ``request_id``)."""
         participant = clean_text(participant, limit=200, what="participant id", single_line=True)
         text = clean_text(text, what="question")
+        rid = self._request_id(request_id, participant)
 
         def work(conn):
+            return self._once(conn, rid, write)
+
+        def write(conn):
             sid = self._session_id(conn, session)
             new = conn.execute(asks_t.insert().values(session_id=sid, participant=participant, text=text,
                                                       created=time.time(), answered=False, hidden=False))

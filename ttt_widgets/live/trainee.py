@@ -93,9 +93,10 @@ class _LiveAnswer(widgets.VBox):
         if key not in self._registered:
             store.add_question(code, self.question, self.kind, self.options)
             self._registered.add(key)
-        if getattr(store, "is_remote", False):  # the live service: a resend of this answer carries the same id
+        if getattr(store, "is_remote", False):  # the live service names the participant
             return store.submit(code, self.question, None, value, request_id=self._request_id)
-        return store.submit(code, self.question, identity.participant_id(), value)
+        # a resend of this answer carries the same id: if the first one was stored after all, it is not stored again
+        return store.submit(code, self.question, identity.participant_id(), value, request_id=self._request_id)
 
     def _check(self, value: Any) -> Any:
         return validate_value(self.kind, self._store_options(), value)
@@ -475,7 +476,7 @@ class QuestionQueue(_LiveAnswer):
         if getattr(store, "is_remote", False):
             store.ask(code, None, value, request_id=self._request_id)
         else:
-            store.ask(code, identity.participant_id(), value)
+            store.ask(code, identity.participant_id(), value, request_id=self._request_id)
         return value
 
     def _after_send(self, value: Any) -> None:
