@@ -55,13 +55,60 @@ def list_content(kind: str) -> list[str]:
     )
 
 
+#: the largest content file read (bytes): a quiz of a hundred questions is about 60 KB
+MAX_BYTES = 2_000_000
+#: the deepest nesting of lists and mappings (the kit's own content goes 6 deep)
+MAX_DEPTH = 40
+
+
+@lru_cache(maxsize=1)
+def _loader():
+    """PyYAML's safe loader with limits: no anchors or aliases (a 1 KB "billion laughs" file expands to gigabytes),
+    nesting at most MAX_DEPTH deep, and YAML 1.2 booleans (only true/false: ``feedback: no`` stays the text "no")."""
+    import re
+
+    import yaml
+
+    class ContentLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in content files",
+                                                  event.start_mark)
+            event = self.peek_event()
+            if getattr(event, "anchor", None):
+                raise yaml.composer.ComposerError(None, None, "anchors (&name) are not allowed in content files",
+                                                  event.start_mark)
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                                      event.start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+                 for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    ContentLoader.yaml_implicit_resolvers = resolvers
+    ContentLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                        list("tTfF"))
+    return ContentLoader
+
+
 def _parse(text: str, label: str) -> Any:
     import yaml  # PyYAML parses JSON as well
 
+    if len(text) > MAX_BYTES:
+        raise ContentError(f"{label}: too large ({len(text):,} characters; content files are at most {MAX_BYTES:,})")
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ContentError(f"{label}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ContentError(f"{label}: nested too deeply") from None
 
 
 def _item_label(data: Any, path: list) -> str:
@@ -128,6 +175,9 @@ def load_file(path: str | Path, kind: str) -> Any:
     """Load and validate a content file from anywhere on disk (e.g. a trainee's own questions)."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ContentError(f"{path}: too large ({size:,} bytes; content files are at most {MAX_BYTES:,})")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContentError(f"{path}: file not found") from None

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 
 from traitlets import Bool, Dict, HasTraits, Int, List, TraitError, Unicode, validate
 
-from ..loader import load_content, validate_content
+from ..loader import load_content, load_file, validate_content
 from .leitner import DEFAULT_INTERVALS, LeitnerScheduler
 
 __all__ = ["QuizModel", "AnswerResult", "QuizError", "shuffled_answers"]
@@ -92,7 +92,9 @@ class QuizModel(HasTraits):
     day = Int(0, help="The practice day (0 = the first day of practice).")
 
     def __init__(self, quiz: dict | str, shuffle_seed: str | None = None, **kwargs: Any) -> None:
-        if isinstance(quiz, str):
+        if isinstance(quiz, str) and (quiz.endswith((".yaml", ".yml", ".json")) or "/" in quiz or "\\" in quiz):
+            data = load_file(quiz, "quizzes")  # a file of the trainee's own, e.g. one saved by MCQWorkshop
+        elif isinstance(quiz, str):
             data = load_content("quizzes", quiz)
         else:
             data = validate_content(quiz, "quizzes", label=f"quiz {quiz.get('id', '?')!r}" if isinstance(quiz, dict) else "quiz")
