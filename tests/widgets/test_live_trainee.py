@@ -159,3 +159,15 @@ def test_a_status_card_shows_the_choice_even_when_it_could_not_be_sent(db, locke
     assert alone.set("working") is False and alone._current.value == "Your note: working (not sent yet)"
     locked.release()
     assert offline.retry() is True and offline._current.value == "Your note: stuck"
+
+
+@pytest.mark.parametrize("question", ["Ready? ", "Ready?\t", "Ready?\n", "Ready?  now", "\u202eReady?"])
+def test_a_question_with_odd_spaces_or_bidi_characters_can_be_answered(db, question):
+    store, code, _ = db
+    poll = Poll(question, ["yes ", " no", "maybe\u202e"], store=store, session=code)
+    assert poll.options == ["yes", "no", "maybe"]
+    poll.select("yes ")
+    assert poll.submit() is True, poll.message
+    shown = store.questions(code)[-1]["question"]
+    assert "\u202e" not in shown and "  " not in shown and not shown.endswith((" ", "\t", "\n"))
+    assert store.summary(code, question)["counts"]["yes"] == 1

@@ -42,7 +42,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 __all__ = [
     "ResponseStore", "StoreError", "StoreUnavailable", "SchemaVersionError", "UnknownSession", "UnknownQuestion",
     "QuestionClosed", "QUEUE", "SCHEMA_VERSION", "KINDS", "STATUSES", "MAX_TEXT", "MAX_WORDS", "clean_text", "default_url",
-    "validate_value", "word_key",
+    "validate_value", "word_key", "clean_options", "clean_choice",
 ]
 
 #: version of the tables below; a store written by a newer kit is refused with a clear message. Version 2 added
@@ -121,6 +121,8 @@ def clean_text(text: object, limit: int = MAX_TEXT, what: str = "answer", single
 
 def validate_value(kind: str, options: list[str] | None, value: Any) -> Any:
     """Check an answer against its question; returns the value to store, or raises ValueError with a clear message."""
+    if kind in ("poll", "multi"):  # choices are compared as the store keeps them (cleaned once, the same way)
+        value = [clean_choice(v) for v in value] if isinstance(value, (list, tuple)) else clean_choice(value)
     if kind == "poll":
         if value is None or value == "":
             raise ValueError("choose an answer first")
@@ -162,6 +164,20 @@ def validate_value(kind: str, options: list[str] | None, value: Any) -> Any:
         return {"worked": clean_text(value.get("worked"), what="'what worked' answer"),
                 "change": clean_text(value.get("change"), what="'what to change' answer")}
     raise ValueError(f"unknown question kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+def clean_choice(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return clean_text(value, limit=200, what="choice", single_line=True)
+    except ValueError:
+        return ""
+
+
+def clean_options(kind: str, options: Iterable[str] | None) -> list[str] | None:
+    """A question's choices as the store keeps them (what a widget should show and send)."""
+    return _check_options(kind, options)
 
 
 def word_key(text: str) -> str:

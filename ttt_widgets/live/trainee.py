@@ -27,7 +27,8 @@ import ipywidgets as widgets
 from ..views._common import message_html, status
 from . import identity
 from ._safe import text_html
-from .store import MAX_TEXT, STATUS_QUESTION, STATUSES, StoreUnavailable, UnknownQuestion, UnknownSession, validate_value
+from .store import (MAX_TEXT, STATUS_QUESTION, STATUSES, StoreUnavailable, UnknownQuestion, UnknownSession, clean_choice,
+                    clean_options, validate_value)
 
 __all__ = ["Poll", "Scale", "WordWall", "QuestionQueue", "StatusCard", "ExitTicket", "LIKERT", "CONFIDENCE"]
 
@@ -231,7 +232,8 @@ class Poll(_LiveAnswer):
 
     def __init__(self, question: str, options: Sequence[str], multiple: bool = False, **kwargs: Any) -> None:
         self.kind = "multi" if multiple else "poll"
-        super().__init__(question, list(options), **kwargs)
+        # the choices as the store keeps them: "yes " and "yes" are one choice, shown and sent the same way
+        super().__init__(question, clean_options(self.kind, options), **kwargs)
 
     def _build(self) -> None:
         self._title = _title(self.question)
@@ -259,6 +261,7 @@ class Poll(_LiveAnswer):
 
     def select(self, *choices: str) -> None:
         """Select choices by their text, as a click would."""
+        choices = tuple(clean_choice(c) for c in choices)
         unknown = [c for c in choices if c not in self.options]
         if unknown:
             status(self._status, f"{unknown[0]!r} is not one of the choices", "error", "Please check:")
