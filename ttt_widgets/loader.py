@@ -98,13 +98,29 @@ def _loader():
     return ContentLoader
 
 
+#: bidirectional overrides and isolates: text that displays in another order than it reads ("Trojan Source")
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _without_bidi(data: Any) -> Any:
+    """Every string of the content without bidirectional override characters (an answer shown reversed on screen
+    would mislead the trainee)."""
+    if isinstance(data, str):
+        return data.translate(_BIDI)
+    if isinstance(data, list):
+        return [_without_bidi(v) for v in data]
+    if isinstance(data, dict):
+        return {_without_bidi(k): _without_bidi(v) for k, v in data.items()}
+    return data
+
+
 def _parse(text: str, label: str) -> Any:
     import yaml  # PyYAML parses JSON as well
 
     if len(text) > MAX_BYTES:
         raise ContentError(f"{label}: too large ({len(text):,} characters; content files are at most {MAX_BYTES:,})")
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+        return _without_bidi(yaml.load(text, Loader=_loader()))  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ContentError(f"{label}: not valid YAML: {exc}") from None
     except RecursionError:

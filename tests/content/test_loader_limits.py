@@ -70,3 +70,11 @@ def test_a_quiz_reads_a_saved_file(tmp_path):
     assert quiz.model.quiz_id == "mine" and quiz.model.questions[0]["prompt"] == "Which?"
     with pytest.raises(ContentError, match="file not found"):
         Quiz(str(tmp_path / "missing.yaml"), remember=False)
+
+
+def test_bidirectional_overrides_are_removed_from_quiz_text(tmp_path):
+    path = tmp_path / "quiz.yaml"
+    path.write_text(QUIZ.format(feedback='"\u202eA si thgir"').replace("Which?", "Which\u202e one?"), encoding="utf-8")
+    data = load_file(path, "quizzes")
+    assert data["questions"][0]["prompt"] == "Which one?"
+    assert "\u202e" not in repr(data)

@@ -260,7 +260,8 @@ def test_a_closed_question_or_an_ended_countdown_refuses_answers(store, code):
 
 def test_controls_current_question_answer_first_and_approval(store, code):
     assert store.state(code) == {"current": None, "answer_first": False, "approve_asks": False,
-                                 "questions": {"Ready?": {"closed": False, "revealed": False, "closes_at": None}}}
+                                 "questions": {"Ready?": {"closed": False, "revealed": False, "hidden": False,
+                                                          "closes_at": None}}}
     store.set_controls(code, current="Ready?", answer_first=True)
     store.set_question_state(code, "Ready?", revealed=True)
     state = store.state(code)

@@ -331,3 +331,33 @@ def test_the_header_shows_the_join_address_and_a_qr_code(db, monkeypatch):
     assert f'join(&quot;{address}&quot;)' in dash._header.value or f'join("{address}")' in dash._header.value
     assert f"ttt/api/sessions/{dash.code}/export.csv" in dash._export.value and "download" in dash._export.value
     dash.close()
+
+
+def test_the_lead_hides_a_trainees_poll_panel_from_the_projected_page(db):
+    store, _ = db
+    dash = LiveDashboard(title="Hide", store=store)
+    store.add_question(dash.code, "Rude poll from a trainee", "poll", ["a", "b"])
+    dash.refresh()
+    box = dash._boxes["Rude poll from a trainee"]
+    assert box in dash._grid.children
+    box.children[1].click()  # "Hide this panel"
+    assert box not in dash._grid.children and store.state(dash.code)["questions"]["Rude poll from a trainee"]["hidden"]
+    show = dash._hidden_row.children[1]
+    assert show.description == "Show: Rude poll from a trainee"
+    other = LiveDashboard(session=dash.code, title="Hide", store=store)  # another lead page, or a reload
+    assert other._boxes["Rude poll from a trainee"] not in other._grid.children
+    show.click()
+    assert box in dash._grid.children and dash._hidden_row.children == ()
+    for d in (dash, other):
+        d.close()
+
+
+def test_a_long_queued_question_does_not_squeeze_the_status_board(db):
+    store, _ = db
+    dash = LiveDashboard(title="Long", store=store)
+    store.ask(dash.code, "p1", "why " * 120)
+    dash.refresh()
+    assert dash.status.layout.flex == "0 0 auto" and dash.status.layout.min_width == "22em"
+    assert dash.queue.layout.min_width == "0"
+    assert "overflow-wrap:anywhere" in dash.queue._rows[dash.queue.items[0]["id"]].children[4].value
+    dash.close()

@@ -704,7 +704,13 @@ class LiveDashboard(_Polling, widgets.VBox):
         self._run_title = widgets.HTML("<div style='font-weight:600;font-size:1.15em;margin-top:0.6em'>Run the room</div>")
         self.status = StatusBoard(self.code, store=self.store, autorefresh=False)
         self.queue = QuestionBoard(self.code, store=self.store, autorefresh=False)
-        self._grid = widgets.VBox([widgets.HBox([self.status, self.queue], layout=widgets.Layout(flex_flow="row wrap"))])
+        # the status board keeps its width; the queue takes the rest and its long questions wrap
+        self.status.layout = widgets.Layout(flex="0 0 auto", min_width="22em")
+        self.queue.layout = widgets.Layout(flex="1 1 30em", min_width="0", max_width="100%")
+        self._hidden_row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        self._boxes: dict[str, widgets.VBox] = {}
+        self._grid = widgets.VBox([widgets.HBox([self.status, self.queue], layout=widgets.Layout(flex_flow="row wrap")),
+                                   self._hidden_row])
         self._sync_state()
 
     def _export_html(self) -> str:
@@ -891,27 +897,52 @@ class LiveDashboard(_Polling, widgets.VBox):
             self.children = self._layout()
             self._wire()
             old_poller.session = pending  # the running loop carries on with the new session
-        self._sync_panels()
         try:
             self._sync_state()
         except Exception:  # noqa: BLE001 - shown by the panels' own offline notice
             pass
+        self._sync_panels()
         return [self.status, self.queue, *self.panels.values()]
 
     def _sync_panels(self) -> None:
-        """Add a panel for every question of the session that has none yet."""
-        added = False
+        """Add a panel for every question of the session that has none yet; leave out the hidden ones."""
         for q in self.store.questions(self.code):
             if q["question"] in self.panels or q["kind"] == "status":
                 continue
             cls = _PANEL_FOR_KIND.get(q["kind"])
             if cls is None:
                 continue
-            self.panels[q["question"]] = cls(self.code, q["question"], store=self.store, autorefresh=False,
-                                             layout=widgets.Layout(border="1px solid #ddd", padding="6px", margin="4px"))
-            added = True
-        if added:
-            self._grid.children = [self._grid.children[0], *self.panels.values()]
+            text = q["question"]
+            panel = self.panels[text] = cls(self.code, text, store=self.store, autorefresh=False)
+            hide = widgets.Button(description="Hide this panel", layout=widgets.Layout(width="auto"),
+                                  tooltip="Take this question off the projected page (its answers stay)")
+            hide.on_click(lambda _, t=text: self.hide_panel(t))
+            self._boxes[text] = widgets.VBox([panel, hide], layout=widgets.Layout(border="1px solid #ddd",
+                                                                                 padding="6px", margin="4px"))
+        hidden = {t for t, q in getattr(self, "state", {}).get("questions", {}).items() if q.get("hidden")}
+        shown = [box for text, box in self._boxes.items() if text not in hidden]
+        children = [self._grid.children[0], self._hidden_row, *shown]
+        if list(self._grid.children) != children:
+            self._grid.children = children
+        names = [t for t in self._boxes if t in hidden]
+        if [getattr(b, "_ttt_question", None) for b in self._hidden_row.children[1:]] != names:
+            old = self._hidden_row.children
+            buttons = []
+            for text in names:
+                label = text if len(text) <= 40 else text[:37] + "..."
+                b = widgets.Button(description=f"Show: {label}", layout=widgets.Layout(width="auto"),
+                                   tooltip="Put this panel back on the page")
+                b._ttt_question = text
+                b.on_click(lambda _, t=text: self.hide_panel(t, False))
+                buttons.append(b)
+            self._hidden_row.children = ([widgets.Label("Hidden panels:")] + buttons) if buttons else []
+            for w in old:
+                w.close()
+
+    def hide_panel(self, question: str, hidden: bool = True) -> bool:
+        """Take a question's panel off the projected page (or put it back); its answers stay in the store."""
+        return self._act("hide the panel",
+                         lambda: self.store.set_question_state(self.code, question, hidden=hidden))
 
     def set_show_names(self, show: bool) -> None:
         """Let the lead see who wrote what (moderation list and CSV export); off by default."""
@@ -951,6 +982,9 @@ class LiveDashboard(_Polling, widgets.VBox):
         for p in [getattr(self, "status", None), getattr(self, "queue", None), *getattr(self, "panels", {}).values()]:
             if p is not None:
                 p.close()
+        for box in getattr(self, "_boxes", {}).values():
+            box.children[1].close()
+            box.close()
         for name in ("_header", "_run_title", "_run", "_grid", "_controls"):
             part = getattr(self, name, None)
             if part is not None:

@@ -311,6 +311,7 @@ question_state_t = sa.Table(  # closed, revealed, countdown of one question
     sa.Column("closed", sa.Boolean, nullable=False, default=False),
     sa.Column("revealed", sa.Boolean, nullable=False, default=False),
     sa.Column("closes_at", sa.Float, nullable=True),
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),  # its panel is hidden on the lead's page
 )
 ask_review_t = sa.Table(  # a queued question waiting for the lead's approval (approve-before-show)
     "ttt_ask_review", metadata,
@@ -727,7 +728,8 @@ class ResponseStore:
             sid = self._session_id(conn, session)
             srow = conn.execute(sa.select(session_state_t).where(session_state_t.c.session_id == sid)).first()
             rows = conn.execute(sa.select(questions_t.c.id, questions_t.c.text, question_state_t.c.closed,
-                                          question_state_t.c.revealed, question_state_t.c.closes_at)
+                                          question_state_t.c.revealed, question_state_t.c.closes_at,
+                                          question_state_t.c.hidden)
                                 .select_from(questions_t.outerjoin(question_state_t,
                                                                    question_state_t.c.question_id == questions_t.c.id))
                                 .where(questions_t.c.session_id == sid).order_by(questions_t.c.id)).all()
@@ -741,7 +743,7 @@ class ResponseStore:
             "answer_first": bool(srow.answer_first) if srow is not None else False,
             "approve_asks": bool(srow.approve_asks) if srow is not None else False,
             "questions": {r.text: {"closed": bool(r.closed) or (r.closes_at is not None and now >= r.closes_at),
-                                   "revealed": bool(r.revealed),
+                                   "revealed": bool(r.revealed), "hidden": bool(r.hidden),
                                    "closes_at": r.closes_at} for r in rows},
         }
 
@@ -771,9 +773,10 @@ class ResponseStore:
         self._run(work, write=True)
 
     def set_question_state(self, session: str, question: str, *, closed: bool | None = None,
-                           revealed: bool | None = None, closes_in: float | None | bool = False) -> None:
-        """Close or reopen a question, reveal its results to the room, or start (``closes_in`` seconds) or stop
-        (``closes_in=None``) a countdown after which answers are refused."""
+                           revealed: bool | None = None, closes_in: float | None | bool = False,
+                           hidden: bool | None = None) -> None:
+        """Close or reopen a question, reveal its results to the room, start (``closes_in`` seconds) or stop
+        (``closes_in=None``) a countdown after which answers are refused, or hide its panel on the lead's page."""
         def work(conn):
             qid, _, _ = self._question(conn, session, question)
             values: dict[str, Any] = {}
@@ -783,6 +786,8 @@ class ResponseStore:
                     values["closes_at"] = None
             if revealed is not None:
                 values["revealed"] = bool(revealed)
+            if hidden is not None:
+                values["hidden"] = bool(hidden)
             if closes_in is not False:
                 if closes_in is not None and not (isinstance(closes_in, (int, float)) and 0 < closes_in <= 3600):
                     raise ValueError("a countdown runs from 1 second to an hour")
@@ -793,7 +798,8 @@ class ResponseStore:
                                  .where(question_state_t.c.question_id == qid)).first()
             if found is None:
                 conn.execute(question_state_t.insert().values(question_id=qid, **{"closed": False, "revealed": False,
-                                                                                  "closes_at": None, **values}))
+                                                                                  "closes_at": None, "hidden": False,
+                                                                                  **values}))
             else:
                 conn.execute(question_state_t.update().where(question_state_t.c.question_id == qid).values(**values))
             self._bump(conn, self._session_id(conn, session))
