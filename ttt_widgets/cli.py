@@ -29,8 +29,8 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
     lead_token = None if serve.is_loopback(args.ip) else token  # the dashboards share the lab's token off this machine
     servers = [
         serve.Server("Trainees (JupyterLab):", serve.lab_command(notebooks, args.lab_port, args.ip, token), lab_url),
-        serve.Server("Workshop lead (Voila):", serve.voila_command(dashboards, args.voila_port, args.ip, token=lead_token),
-                     serve.present_url(args.ip, args.voila_port, lead_token)),
+        serve.Server("Workshop lead (Voila):", serve.voila_command(dashboards, args.voila_port, args.ip),
+                     serve.present_url(args.ip, args.voila_port, lead_token), env=serve.token_env(lead_token)),
     ]
     advice = serve.exposure_advice(args.ip, lead_token)
     return serve.run_servers(servers, notes=[advice] if advice else None)
@@ -53,9 +53,10 @@ def _cmd_present(args: argparse.Namespace) -> int:
         return _present_on_hub(args, dashboards)
     token = serve.present_token(args.ip, args.token)
     cmd = serve.voila_command(dashboards.resolve(), args.port, args.ip, preheat=not args.no_preheat,
-                              pool_size=args.pool_size, large_type=args.large_type, token=token)
+                              pool_size=args.pool_size, large_type=args.large_type)
     advice = serve.exposure_advice(args.ip, token)
-    server = serve.Server("Dashboards (Voila):", cmd, serve.present_url(args.ip, args.port, token))
+    server = serve.Server("Dashboards (Voila):", cmd, serve.present_url(args.ip, args.port, token),
+                          env=serve.token_env(token))
     return serve.run_servers([server], notes=[advice] if advice else None)
 
 
@@ -74,10 +75,10 @@ def _present_on_hub(args: argparse.Namespace, dashboards) -> int:
     os.environ[hub.LEAD_USERS_VAR] = ",".join(sorted(settings.lead_users))  # read by the server process
     token = args.token or serve.new_token()  # for the dashboards' kernels (and scripts): people log in via the Hub
     cmd = serve.voila_command(dashboards.resolve(), settings.port, settings.ip, settings.voila_args(),
-                              preheat=not args.no_preheat, pool_size=args.pool_size, large_type=args.large_type,
-                              token=token)
+                              preheat=not args.no_preheat, pool_size=args.pool_size, large_type=args.large_type)
     server = serve.Server("Dashboards (Voila, JupyterHub service):", cmd,
-                          f"http://{settings.ip}:{settings.port}{settings.prefix} (the Hub routes to it)")
+                          f"http://{settings.ip}:{settings.port}{settings.prefix} (the Hub routes to it)",
+                          env=serve.token_env(token))
     return serve.run_servers([server], notes=[settings.banner()])
 
 

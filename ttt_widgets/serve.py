@@ -32,7 +32,7 @@ from urllib.parse import unquote
 
 __all__ = [
     "find_notebooks_dir", "lab_command", "voila_command", "run_servers", "Server", "new_token",
-    "is_servable", "exposure_advice", "present_token", "present_url", "is_loopback", "TEMPLATE_NAME", "FACILITATOR_TAG", "main",
+    "is_servable", "exposure_advice", "present_token", "token_env", "host_checker", "present_url", "is_loopback", "TEMPLATE_NAME", "FACILITATOR_TAG", "main",
 ]
 
 
@@ -42,6 +42,8 @@ VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/wi
 TEMPLATE_NAME = "ttt"
 #: cells with this tag are for the facilitator in JupyterLab and never reach a dashboard
 FACILITATOR_TAG = "skip-voila"
+#: the environment variable that carries the lead's token to the server process (read once, then removed)
+TOKEN_VAR = "TTT_PRESENT_TOKEN"
 #: the folder that plays the part of a Jupyter data directory for the kit's template
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
 
@@ -94,8 +96,7 @@ def lab_command(root: Path, port: int = 8888, ip: str = "127.0.0.1", token: str 
 
 
 def voila_command(dashboards: Path, port: int = 8866, ip: str = "127.0.0.1", extra: list[str] | None = None, *,
-                  preheat: bool = True, pool_size: int = 1, large_type: bool = False,
-                  token: str | None = None) -> list[str]:
+                  preheat: bool = True, pool_size: int = 1, large_type: bool = False) -> list[str]:
     """The command line that serves ONLY ``dashboards`` with the kit's hardened Voila.
 
     Sources stripped, tracebacks hidden, the kit's template (no override from the URL), facilitator cells removed,
@@ -127,9 +128,13 @@ def voila_command(dashboards: Path, port: int = 8866, ip: str = "127.0.0.1", ext
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
     if large_type:
         cmd.append("--VoilaConfiguration.resources=ttt_large_type=1")
-    if token is not None:
-        cmd.append(f"--Voila.token={token}")
     return [*cmd, *(extra or [])]
+
+
+def token_env(token: str | None) -> dict[str, str]:
+    """The environment that gives the dashboards' server its token: never on the command line, where ``ps`` shows
+    it to every user of the machine."""
+    return {TOKEN_VAR: token} if token else {}
 
 
 def exposure_advice(ip: str, token: str | None) -> str | None:
@@ -212,8 +217,53 @@ def _raw_path_is_safe(raw_path: str) -> bool:
 
 
 # -- the hardened Voila application (runs in its own process: python -m ttt_widgets.serve) -------------------------
-def _harden(handlers: list, root: Path) -> list:
-    """Wrap every handler so that it refuses unsafe paths; file-reading handlers also check their path argument."""
+def host_checker(ip: str, extra: str | None = None):
+    """Which ``Host`` headers the server answers: on 127.0.0.1, only this machine's names for itself; on a network
+    address, IP addresses and this machine's own names, plus ``TTT_ALLOWED_HOSTS`` (comma-separated) and the host of
+    ``TTT_PUBLIC_URL``. Any other name is a DNS-rebinding page pointing a name it controls at this server.
+
+    >>> allowed = host_checker("127.0.0.1")
+    >>> allowed("localhost:8866"), allowed("127.0.0.1:8866"), allowed("evil.example:8866")
+    (True, True, False)
+    """
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    from .config import env
+
+    names = {"localhost", "127.0.0.1", "::1"}
+    network = not is_loopback(ip)
+    if network:
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+    for name in (extra or env("ALLOWED_HOSTS") or "").split(","):
+        if name.strip():
+            names.add(name.strip().lower())
+    public = env("PUBLIC_URL")
+    if public:
+        names.add((urlsplit(public).hostname or "").lower())
+
+    def allowed(host: str | None) -> bool:
+        if not host:
+            return False
+        name = urlsplit("//" + host).hostname or ""
+        if name.lower() in names:
+            return True
+        if network:
+            try:
+                ipaddress.ip_address(name)
+                return True
+            except ValueError:
+                return False
+        return False
+
+    return allowed
+
+
+def _harden(handlers: list, root: Path, allowed_host=None) -> list:
+    """Wrap every handler so that it refuses unsafe paths (and, with ``allowed_host``, foreign Host headers);
+    file-reading handlers also check their path argument. The login page's logout handler is replaced by one that
+    works without jupyter_server's page templates (the stock one answers 500 here)."""
     file_patterns = ("/voila/render/", "/voila/tree", "/voila/files/", "/voila/api/contents")
 
     def refuse(handler) -> None:
@@ -226,6 +276,11 @@ def _harden(handlers: list, root: Path) -> list:
 
     def guarded(cls, checks_argument: bool, pattern: str):
         def prepare(self, *args, **kwargs):
+            if allowed_host is not None and not allowed_host(self.request.host):
+                self.clear()
+                self.set_status(403)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                return self.finish("This server answers only to its own address (set TTT_ALLOWED_HOSTS to add one).")
             if not _raw_path_is_safe(self.request.path):
                 return refuse(self)
             if checks_argument:
@@ -259,8 +314,29 @@ def _harden(handlers: list, root: Path) -> list:
         checks = any(marker in pattern for marker in file_patterns)
         if "TreeHandler" in cls.__name__ and "/voila/tree" not in pattern:  # the bare base URL
             cls = _index_redirect(cls, root)
+        if cls.__name__ == "LogoutHandler":
+            cls = _logout_page(cls)
         out.append((pattern, guarded(cls, checks, pattern), *rest))
     return out
+
+
+LOGGED_OUT_PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Logged out</title></head>"
+                   "<body><h1>Logged out</h1><p>Open the dashboards again with the address and token that "
+                   "<code>ttt present</code> printed.</p></body></html>")
+
+
+def _logout_page(logout_cls):
+    """Logout: forget the login cookie, then a plain page."""
+    from jupyter_server.auth.decorator import allow_unauthenticated
+
+    @allow_unauthenticated
+    def get(self, *args, **kwargs):
+        self.identity_provider.clear_login_cookie(self)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(LOGGED_OUT_PAGE)
+
+    return type(logout_cls.__name__, (logout_cls,), {"get": get})
 
 
 def _index_redirect(tree_cls, root: Path):
@@ -311,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
 
         def initialize(self, argv=None):
             super().initialize(argv)
+            token = os.environ.pop(TOKEN_VAR, None)
+            if token:  # given by the ttt command in the environment, not in argv
+                self.token = token
             root = Path(self.root_dir)
             tags = set(self.config.TagRemovePreprocessor.get("remove_cell_tags", set()) or set())
             self.config.TagRemovePreprocessor.remove_cell_tags = sorted(tags | {FACILITATOR_TAG})
@@ -344,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
                 from .live.hub import hub_routes
 
                 routes = hub_routes(routes, service)
-            return _harden([*routes, *super().init_handlers()], Path(self.root_dir).resolve())
+            # behind the Hub, its proxy and login decide who reaches the service; elsewhere only our own names
+            hosts = None if self.hub else host_checker(self.ip)
+            return _harden([*routes, *super().init_handlers()], Path(self.root_dir).resolve(), hosts)
 
     PresentVoila.launch_instance(argv)
     return 0
@@ -356,6 +437,8 @@ class Server:
     name: str
     cmd: list[str]
     url: str
+    #: added to the environment of the process (a token, say)
+    env: dict[str, str] | None = field(default=None, repr=False)
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
 
@@ -370,7 +453,8 @@ def run_servers(servers: list[Server], out=sys.stdout, notes: list[str] | None =
     old_term = signal.signal(signal.SIGTERM, _stop)
     try:
         for s in servers:
-            s.proc = subprocess.Popen(s.cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+            env = {**os.environ, **s.env} if s.env else None
+            s.proc = subprocess.Popen(s.cmd, stdin=subprocess.DEVNULL, start_new_session=True, env=env)
         print("", file=out)
         for s in servers:
             print(f"  {s.name:<28} {s.url}", file=out)

@@ -212,3 +212,42 @@ def test_bound_to_every_interface_it_requires_a_token_and_says_so(ttt_present, c
     assert status != 200 and "A safe dashboard" not in body
     status, body = _get(base, f"/voila/render/ok.ipynb?token={token}")
     assert status == 200 and "A safe dashboard" in body
+
+
+def _get_with_host(base: str, path: str, host: str) -> tuple[int, str]:
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def test_a_foreign_host_name_is_refused_dns_rebinding(server):
+    """A page on evil.example whose name now resolves to 127.0.0.1 must not read or drive the lead's page."""
+    base, _, _ = server
+    port = urlsplit(base).port
+    for path in ("/voila/render/ok.ipynb", "/ttt/api/ping", "/join", "/"):
+        status, body = _get_with_host(base, path, f"evil.example:{port}")
+        assert status == 403 and "A safe dashboard" not in body, (path, status)
+    assert _get_with_host(base, "/voila/render/ok.ipynb", f"localhost:{port}")[0] == 200
+    assert _get_with_host(base, "/ttt/api/ping", f"127.0.0.1:{port}")[0] == 200
+
+
+def test_logout_answers_with_a_page_not_an_error(server):
+    base, _, _ = server
+    status, body = _get(base, "/logout")
+    assert status == 200 and "Logged out" in body
+
+
+def test_the_token_is_not_on_the_command_line(ttt_present, course):
+    import subprocess
+
+    _, proc = ttt_present(course / "dashboards", "--ip", "0.0.0.0", "--no-preheat")
+    token = re.search(r"\?token=([0-9a-f]{32,})", proc.output()).group(1)
+    listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert "ttt_widgets.serve" in listing and token not in listing
