@@ -134,14 +134,12 @@ class PostgresServer:
                 subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
                                check=True, capture_output=True)
             run_as = PG_USER
-            os.chmod(directory, 0o777)
-            parent = directory
-            while parent != parent.parent:  # the server user must be able to reach the folder
-                parent = parent.parent
-                try:
-                    os.chmod(parent, os.stat(parent).st_mode | 0o011)
-                except PermissionError:
-                    break
+            # the server user must reach its folder: a fresh one in the system's temp folder (world-traversable),
+            # owned by that user, instead of opening up every parent of the test's own folder
+            import tempfile
+
+            directory = Path(tempfile.mkdtemp(prefix="ttt-pg-"))
+            shutil.chown(directory, PG_USER)
         server = cls(directory, free_port(), run_as)
         data = directory / "data"
         server._run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
@@ -151,11 +149,20 @@ class PostgresServer:
         server._bindir = bindir
         return server
 
-    def stop(self) -> None:
+    def stop(self, remove: bool = True) -> None:
         try:
             self._run([str(self._bindir / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"])
         except Unavailable:
             pass
+        if remove and self.run_as is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def restart(self) -> None:
+        """Start the stopped server again on the same port and data."""
+        self._run([str(self._bindir / "pg_ctl"), "-D", str(self.directory / "data"), "-w", "-t", "60", "-l",
+                   str(self.directory / "pg.log"), "-o",
+                   f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c max_connections=200", "start"])
 
 
 # -- notebooks --------------------------------------------------------------------------------------------------

@@ -65,3 +65,27 @@ def test_a_resend_of_a_stored_answer_by_the_widget_is_not_stored_again(faulty):
         proxy._to_drop = 0
     assert wall.retry() is True and wall.state == "sent"
     assert [h["value"] for h in direct.history(code, "Word")] == ["warm-up", "kept"]
+
+
+def test_a_postgresql_restart_keeps_every_answer_once(tmp_path, data_dir):
+    """The widgets against a server that stops and starts again: kept while it is down, sent once when it is back."""
+    try:
+        server = helpers.PostgresServer.start(tmp_path / "pg")
+    except helpers.Unavailable as exc:
+        helpers.skip_or_fail("TTT_REQUIRE_POSTGRES", f"PostgreSQL not available: {exc}")
+    store = ResponseStore(server.url, timeout=1)
+    try:
+        code = store.open_session("Restart")
+        store.add_question(code, "Word", "words")
+        wall = WordWall("Word", store=store, session=code)
+        assert wall.submit("before") is True
+        server.stop(remove=False)
+        assert wall.submit("during") is False and wall.state == "retrying" and wall.pending == "during"
+        assert "cannot be reached" in wall.message
+        server.restart()
+        assert wall.retry() is True and wall.state == "sent"
+        assert wall.submit("after") is True
+        assert [h["value"] for h in store.history(code, "Word")] == ["before", "during", "after"]
+    finally:
+        store.close()
+        server.stop()

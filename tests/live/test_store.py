@@ -139,7 +139,8 @@ def test_question_queue_sorted_by_votes_with_answered_last(store, code):
     assert [(q["text"], q["answered"]) for q in store.queue(code)] == [("first", False), ("second", True)]
     with pytest.raises(ValueError, match="no question 999"):
         store.upvote(code, 999, "x")
-    assert a
+    assert store.upvote(code, a, "x") is True and store.upvote(code, a, "x") is False  # one vote per participant
+    assert [(q["text"], q["votes"]) for q in store.queue(code)][0] == ("first", 1)
 
 
 def test_word_wall_moderation_hides_and_unhides(store, code):
