@@ -171,3 +171,56 @@ def test_a_question_with_odd_spaces_or_bidi_characters_can_be_answered(db, quest
     shown = store.questions(code)[-1]["question"]
     assert "\u202e" not in shown and "  " not in shown and not shown.endswith((" ", "\t", "\n"))
     assert store.summary(code, question)["counts"]["yes"] == 1
+
+
+def test_a_read_only_store_is_explained_and_recovers_once_writable(db):
+    """Connections opened while the store was read-only stay read-only: the store opens new ones to recover."""
+    from sqlalchemy import event
+
+    store, code, _ = db
+    wall = WordWall("Word", store=store, session=code)
+    assert wall.submit("first") is True
+    state = {"read_only": True}
+
+    def _opened(dbapi_conn, _record):  # as when the file (or its -shm) could only be opened for reading
+        if state["read_only"]:
+            dbapi_conn.execute("PRAGMA query_only=ON")
+
+    import sqlalchemy as sa
+
+    event.listen(sa.engine.Engine, "connect", _opened)  # every engine, the ones the store makes again included
+    try:
+        store.engine.dispose()
+        assert wall.submit("second") is False and "read-only" in wall.message and wall.pending == "second"
+        state["read_only"] = False  # the file is writable again
+        # the connections opened meanwhile are still read-only; recovering means opening new ones
+        assert wall.retry() is True, wall.message
+    finally:
+        event.remove(sa.engine.Engine, "connect", _opened)
+    assert store.responses(code, "Word")[0]["value"] == ["first", "second"]
+
+
+def test_a_full_store_is_explained_and_recovers_when_there_is_room(db):
+    import sqlite3
+
+    store, code, path = db
+    wall = WordWall("Word", store=store, session=code)
+    assert wall.submit("first") is True
+    pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
+
+    from sqlalchemy import event
+
+    limit = {"pages": pages}
+
+    @event.listens_for(store.engine, "connect")
+    def _cap(dbapi_conn, _record):  # as a full disk would: no page beyond the current size
+        dbapi_conn.execute(f"PRAGMA max_page_count={limit['pages']}")
+
+    store.engine.dispose()  # the next connections get the cap
+    big = "x" * 400
+    sent = [wall.submit(f"{big}{i}") for i in range(40)]
+    assert False in sent and wall.state == "retrying"
+    assert "is full" in wall.message and "kept" in wall.message
+    limit["pages"] = 1_000_000
+    store.engine.dispose()
+    assert wall.retry() is True and wall.state == "sent"

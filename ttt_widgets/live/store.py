@@ -411,6 +411,9 @@ class ResponseStore:
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
                 cur.execute("PRAGMA foreign_keys=ON")
+                if not memory:  # keep the write-ahead log small: checkpoint at 1 MB, truncate it back to 1 MB
+                    cur.execute("PRAGMA wal_autocheckpoint=250")
+                    cur.execute("PRAGMA journal_size_limit=1048576")
                 cur.close()
 
             @event.listens_for(engine, "begin")
@@ -447,6 +450,9 @@ class ResponseStore:
                 with self._begin(write) as conn:
                     return fn(conn)
             except OperationalError as exc:
+                problem = self._sqlite_problem(exc)
+                if problem and attempt == attempts - 1:
+                    raise StoreUnavailable(problem) from exc
                 if attempt == attempts - 1:
                     raise StoreUnavailable(f"the response store at {_safe_url(self.url)} cannot be reached: "
                                            f"{_short(exc)}") from exc
@@ -456,6 +462,31 @@ class ResponseStore:
                     raise
                 time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def _sqlite_problem(self, exc: Exception) -> str | None:
+        """For a read-only or full SQLite store: try to recover (fresh connections; the write-ahead log
+        checkpointed and truncated) and say plainly what is wrong, for the message the widget shows."""
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            return None
+        text = str(getattr(exc, "orig", exc)).lower()
+        path = Path(self.url.database).expanduser()
+        if "readonly" in text or "read-only" in text:
+            # a connection opened while the file was read-only stays so: open new ones for the next try
+            self.close()
+            blocked = [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+                       if p.exists() and not os.access(p, os.W_OK)]
+            names = ", ".join(str(p) for p in blocked) or str(path.parent)
+            return (f"the response store cannot be written: {names} is read-only. Make it writable again "
+                    "(your answer is kept and sent when it is)")
+        if "disk is full" in text or "database or disk is full" in text:
+            try:  # what the log holds goes into the database file and the log shrinks: space for the next try
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except Exception:  # noqa: BLE001 - the disk may be too full for that too
+                pass
+            return (f"the disk holding the response store ({path.parent}) is full. Free some space "
+                    "(your answer is kept and sent when there is room)")
+        return None
 
     def _ensure_schema(self) -> None:
         if self._ready:
