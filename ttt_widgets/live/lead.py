@@ -859,15 +859,19 @@ class LiveDashboard(_Polling, widgets.VBox):
         self._message.value = message_html(f"New session {code}: read the new code out to the room.", "ok")
         return code
 
-    def _switch(self, code: str) -> None:
-        """Show another session: close every panel of the old one, build the new ones."""
-        self.stop()
+    def _rebuild_for(self, code: str) -> None:
+        """Close every part of the current session's page and build the page of ``code``."""
         self._close_parts()
         self.code = code
         self.panels = {}
         self._build()
         self.children = self._layout()
         self._wire()
+
+    def _switch(self, code: str) -> None:
+        """Show another session (New session): a fresh page and a fresh poller."""
+        self.stop()
+        self._rebuild_for(code)
         self._poller = _Poller(self.store, self.code, self._all_panels, self, self._interval)
         self._sync_panels()
         self._poller.start()
@@ -889,14 +893,8 @@ class LiveDashboard(_Polling, widgets.VBox):
         pending = getattr(self, "_pending_switch", None)
         if pending is not None and pending != self.code:
             self._pending_switch = None
-            old_poller = self._poller
-            self._close_parts()
-            self.code = pending
-            self.panels = {}
-            self._build()
-            self.children = self._layout()
-            self._wire()
-            old_poller.session = pending  # the running loop carries on with the new session
+            self._rebuild_for(pending)
+            self._poller.session = pending  # the running loop (this call is part of it) carries on
         try:
             self._sync_state()
         except Exception:  # noqa: BLE001 - shown by the panels' own offline notice
