@@ -64,6 +64,7 @@ def _build_course(root: Path) -> None:
                         grade = gb.find_grade(cell, nb, assignment, student)
                         # the last item of each notebook is the one most missed
                         grade.auto_score = 0.0 if c_index == len(ITEMS[nb]) - 1 and s_index != 0 else points
+                        grade.needs_manual_grade = False  # as nbgrader's autograder marks an autograded cell
                 gb.db.commit()
 
 
