@@ -1,8 +1,8 @@
 """The cost of the grading sandbox: `ttt grade` with and without it, and sandboxed `ttt grade` against plain
 `nbgrader autograde` (the notebook's own kernel, no sandbox), on the same submissions in the same run.
 
-Every run must store the same scores. Prints wall seconds (medians of --repeat interleaved runs), the sandbox's
-overhead in percent and the speed-up over nbgrader.
+Every run must store the same scores. Prints wall seconds and CPU seconds (the command and everything it started;
+medians of --repeat interleaved runs), the sandbox's overhead in percent of each and the speed-up over nbgrader.
 
     python benchmarks/bench_sandbox.py                 # 40 submissions of 01-objectives, ttt grade's default workers
     python benchmarks/bench_sandbox.py --size 40 --repeat 3
@@ -31,7 +31,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=40, help="submissions (default: 40)")
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="ttt grade workers (default: as ttt grade)")
-    parser.add_argument("--repeat", type=int, default=3, help="interleaved runs of each; medians are shown")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved runs of each; medians are shown")
     args = parser.parse_args()
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     print(f"sandbox: {check_sandbox()}")
@@ -47,24 +47,29 @@ def main() -> int:
             "ttt grade (sandbox)": ttt,
         }
         walls: dict[str, list[float]] = {name: [] for name in runs}
+        cpus: dict[str, list[float]] = {name: [] for name in runs}
         scores, ok = {}, True
         print(f"{args.size} submissions of {ASSIGNMENT}, {os.cpu_count()} CPUs, ttt grade --jobs {args.jobs}, "
               f"{args.repeat} interleaved rounds; load average before: {os.getloadavg()[0]:.1f}")
         for _ in range(args.repeat):
             for name, cmd in runs.items():
-                wall, _cpu, rc = _timed(cmd, course.root)
+                wall, cpu, rc = _timed(cmd, course.root)
                 walls[name].append(wall)
+                cpus[name].append(cpu)
                 snap = _snapshot(course)
                 scores.setdefault(name, snap)
                 ok = ok and rc == 0 and snap == scores[name]
         same = ok and len({tuple(sorted(s.items())) for s in scores.values()}) == 1
         med = {name: statistics.median(w) for name, w in walls.items()}
+        cpu = {name: statistics.median(c) for name, c in cpus.items()}
         for name, value in med.items():
             print(f"  {name:<34} {value:7.1f} s  ({value / args.size:.2f} s/submission; runs: "
-                  f"{', '.join(f'{w:.1f}' for w in walls[name])})")
+                  f"{', '.join(f'{w:.1f}' for w in walls[name])}); CPU {cpu[name] / args.size:.3f} s/submission")
         sandbox, bare, nbgrader = med["ttt grade (sandbox)"], med["ttt grade --no-sandbox"], med[
             "nbgrader autograde (no sandbox)"]
-        print(f"sandbox overhead: {100 * (sandbox - bare) / bare:+.1f}% (ttt grade with vs without the sandbox)")
+        print(f"sandbox overhead: {100 * (sandbox - bare) / bare:+.1f}% wall, "
+              f"{100 * (cpu['ttt grade (sandbox)'] / cpu['ttt grade --no-sandbox'] - 1):+.1f}% CPU "
+              "(ttt grade with vs without the sandbox)")
         print(f"sandboxed ttt grade vs plain nbgrader autograde: {nbgrader / sandbox:.2f}x faster")
         print(f"identical scores in every run: {'yes' if same else 'NO'}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")

@@ -1,11 +1,25 @@
 """What nbgrader needs from the kit: parallel autograde of a cohort and the cohort report.
 
-Heavy imports (nbgrader, matplotlib) happen inside the functions that need them.
+Heavy imports (nbgrader, matplotlib) happen inside the functions that need them, and the package itself imports
+nothing: the sandbox's kernel launcher (``python -m ttt_widgets.grading.sandbox``) starts once per submission and
+must not pay for the autograder it is launched by.
 """
 
 from __future__ import annotations
 
-from .autograde import GradingError, SubmissionResult, grade_cohort
-from .checks import Checklist
+from typing import TYPE_CHECKING
 
-__all__ = ["Checklist", "GradingError", "SubmissionResult", "grade_cohort"]
+from .._lazy import lazy_exports
+
+_EXPORTS = {
+    "Checklist": ".checks",
+    "GradingError": ".autograde",
+    "SubmissionResult": ".autograde",
+    "grade_cohort": ".autograde",
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .autograde import GradingError, SubmissionResult, grade_cohort
+    from .checks import Checklist
