@@ -445,3 +445,23 @@ def test_doctor_says_whether_the_sandbox_works(tmp_path):
     assert "[ok  ] grading sandbox" in run.stdout and "bubblewrap" in run.stdout
     with pytest.raises(SandboxUnavailable, match="cannot run"):
         check_sandbox(str(tmp_path / "no-bwrap"))
+
+
+def test_the_task_watch_counts_every_process_and_thread_under_the_sandbox():
+    """The watch that stops a fork bomb (the only limit for a grader running as root) walks the tree under bwrap;
+    it must count what a scan of the whole of /proc counts: children, grandchildren and their threads."""
+    from ttt_widgets.grading.sandbox import _count_tasks, _count_tasks_by_scan
+
+    tree = ("sleep 30 & sh -c 'sleep 30; true' & "
+            f"{sys.executable} -c 'import threading, time; "
+            "[threading.Thread(target=time.sleep, args=(30,), daemon=True).start() for _ in range(5)]; "
+            "time.sleep(30)' & wait")
+    proc = subprocess.Popen(["sh", "-c", tree], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while _count_tasks_by_scan(proc.pid) < 9 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _count_tasks(proc.pid) == _count_tasks_by_scan(proc.pid) == 9  # sleep, sh and sleep, 6 threads
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
