@@ -60,10 +60,16 @@ def figure_png(fig, dpi: int = 96) -> bytes:
 
 
 def figure_html(fig, alt: str, dpi: int = 96) -> str:
-    """An ``<img>`` tag with the figure inline and escaped alt text, for an ``ipywidgets.HTML``."""
+    """An ``<img>`` tag with the figure inline and escaped alt text, for an ``ipywidgets.HTML``.
+
+    The image carries its width at 96 dpi as ``--ttt-fig-w``, so a dashboard's large type (``?large``) can scale
+    figures up with the text instead of leaving their labels small on a projector.
+    """
     data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
     alt_text = html.escape(alt, quote=True)
-    return f'<img src="data:image/png;base64,{data}" alt="{alt_text}" title="{alt_text}" style="max-width:100%;height:auto">'
+    width = round(fig.get_figwidth() * 96)
+    return (f'<img class="ttt-figure" src="data:image/png;base64,{data}" alt="{alt_text}" title="{alt_text}" '
+            f'style="--ttt-fig-w:{width}px;width:var(--ttt-fig-w);max-width:100%;height:auto">')
 
 
 def save_figure(fig, path, dpi: int = 120) -> None:

@@ -176,6 +176,17 @@ def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
     assert page.js_errors == []
 
 
+def test_large_type_scales_the_figures_with_the_text(site, page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _open(page, site, "cohort-progress.ipynb", "?large")
+    figure = page.locator("img.ttt-figure")
+    figure.wait_for(timeout=30_000)
+    natural = figure.evaluate("img => parseFloat(getComputedStyle(img).getPropertyValue('--ttt-fig-w'))")
+    assert natural > 300
+    assert figure.bounding_box()["width"] >= 1.35 * natural  # the axis labels grow with the page's type
+    assert page.js_errors == []
+
+
 def test_evaluation_reads_the_session_and_an_uploaded_file(site, page, tmp_path):
     from ttt_widgets import ResponseStore
 

@@ -17,9 +17,12 @@ def _table() -> CohortTable:
     return CohortTable("a1", items, {"nb/auto_a": 1.0, "nb/auto_b": 2.0, "nb/essay": 3.0}, scores, pending)
 
 
-def test_most_missed_leaves_out_manual_items_nobody_graded_yet():
+def test_most_missed_leaves_out_manual_items_nobody_graded_yet_and_items_nobody_missed():
     table = _table()
-    assert table.most_missed(3) == [("nb/auto_a", 2 / 3), ("nb/auto_b", 2 / 3), ("nb/essay", 1.0)]
+    assert table.graded_means()["nb/essay"] == 1.0  # graded for one trainee only, who scored it in full
+    assert table.most_missed(3) == [("nb/auto_a", 2 / 3), ("nb/auto_b", 2 / 3)]
+    table.scores["cat"]["nb/essay"] = 1.5
+    assert table.most_missed(3) == [("nb/essay", 0.5), ("nb/auto_a", 2 / 3), ("nb/auto_b", 2 / 3)]
     table.scores["cat"]["nb/essay"] = 0.0
     table.manual_pending["cat"] = {"nb/essay"}
     assert [item for item, _ in table.most_missed(3)] == ["nb/auto_a", "nb/auto_b"]

@@ -7,7 +7,8 @@ def test_figure_html_has_escaped_alt_text_and_png():
     fig, ax = plots.new_figure()
     ax.bar(["a", "b"], [1, 2], color=plots.PALETTE[:2])
     out = plots.figure_html(fig, 'Scores "<b>" by item')
-    assert out.startswith('<img src="data:image/png;base64,iVBORw0KGgo')
+    assert out.startswith('<img class="ttt-figure" src="data:image/png;base64,iVBORw0KGgo')
+    assert "--ttt-fig-w:614px;width:var(--ttt-fig-w)" in out  # 6.4 inches at 96 dpi: large type scales from it
     assert 'alt="Scores &quot;&lt;b&gt;&quot; by item"' in out
 
 

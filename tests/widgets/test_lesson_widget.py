@@ -12,7 +12,7 @@ def test_template_timeline_with_alt_text_and_checks():
     p = LessonPlanner("workshop-90")
     assert isinstance(p, widgets.VBox)
     img = p._timeline.value
-    assert img.startswith("<img src=\"data:image/png;base64,")
+    assert img.startswith("<img class=\"ttt-figure\" src=\"data:image/png;base64,")
     alt = re.search(r'alt="([^"]*)"', img).group(1)
     assert "10 segments from 09:00 to 10:30" in alt and "Longest trainer talk: 12 min" in alt
     png = base64.b64decode(img.split("base64,")[1].split('"')[0])

@@ -53,8 +53,10 @@ class CohortTable:
         return out
 
     def most_missed(self, k: int = 3) -> list[tuple[str, float]]:
-        means = self.graded_means()
-        return sorted(means.items(), key=lambda kv: (kv[1], kv[0]))[:k]
+        """The ``k`` graded items with the lowest mean share, lowest first; an item everyone scored in full was
+        not missed and is not listed."""
+        means = [(item, mean) for item, mean in self.graded_means().items() if mean < 1.0]
+        return sorted(means, key=lambda kv: (kv[1], kv[0]))[:k]
 
 
 def _course_app(course_root: Path, assignment: str):
@@ -271,8 +273,15 @@ def write_report(course_root: str | os.PathLike, assignment: str, output: str | 
              f"{sum(table.max_points.values()):g} points in {len(table.items)} graded items.", ""]
     for path, alt in figures:
         lines += [f"![{alt}]({path.name})", ""]
-    lines += ["## Items most missed", "", "| item | mean score | revisit |", "|---|---|---|"]
-    for item, mean in table.most_missed(top):
+    lines += ["## Items most missed", ""]
+    missed = table.most_missed(top)
+    if missed:
+        lines += ["| item | mean score | revisit |", "|---|---|---|"]
+    elif table.graded_means():
+        lines.append("None: every graded item scored full points.")
+    else:
+        lines.append("None yet: every item still waits for a grader.")
+    for item, mean in missed:
         grade_id = item.split("/", 1)[1]
         link = links.get(grade_id) or links.get("*")
         where = f"[{link['module']} {link['title']}]({link['path']})" if link else "-"
