@@ -40,8 +40,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["Limits", "KERNEL_NAME", "use_sandbox", "sandbox_config", "bwrap_command", "check_sandbox",
            "kernel_dir", "SandboxUnavailable"]
@@ -74,8 +74,7 @@ def _size(value, name: str) -> int:
     return size
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):  # a NamedTuple, not a dataclass: the launcher starts once per kernel (see main)
     """Resource limits of one grading kernel, each applied with ``setrlimit`` inside the sandbox.
 
     memory : address space of each process, bytes (``RLIMIT_AS``): a larger allocation raises ``MemoryError``.
@@ -103,7 +102,7 @@ class Limits:
         return limits
 
     def to_env(self) -> str:
-        return json.dumps(asdict(self))
+        return json.dumps(self._asdict())
 
     @classmethod
     def from_env(cls, text: str | None) -> "Limits":
