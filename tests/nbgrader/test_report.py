@@ -26,6 +26,10 @@ def test_most_missed_leaves_out_manual_items_nobody_graded_yet_and_items_nobody_
     table.scores["cat"]["nb/essay"] = 0.0
     table.manual_pending["cat"] = {"nb/essay"}
     assert [item for item, _ in table.most_missed(3)] == ["nb/auto_a", "nb/auto_b"]
+    table.scores = {name: {item: table.max_points[item] for item in row} for name, row in table.scores.items()}
+    assert table.most_missed(3) == [] and table.why_none_missed().startswith("None: every graded item")
+    table.manual_pending = {name: set(row) for name, row in table.scores.items()}
+    assert table.most_missed(3) == [] and "waits for a grader" in table.why_none_missed()
 
 
 def test_module_links_resolve_from_the_reports_folder(tmp_path):

@@ -58,6 +58,12 @@ class CohortTable:
         means = [(item, mean) for item, mean in self.graded_means().items() if mean < 1.0]
         return sorted(means, key=lambda kv: (kv[1], kv[0]))[:k]
 
+    def why_none_missed(self) -> str:
+        """The sentence to show instead of an empty list of items most missed."""
+        if self.graded_means():
+            return "None: every graded item scored full points."
+        return "None yet: every item still waits for a grader."
+
 
 def _course_app(course_root: Path, assignment: str):
     from .autograde import GradingError, load_nbgrader_app
@@ -275,12 +281,7 @@ def write_report(course_root: str | os.PathLike, assignment: str, output: str | 
         lines += [f"![{alt}]({path.name})", ""]
     lines += ["## Items most missed", ""]
     missed = table.most_missed(top)
-    if missed:
-        lines += ["| item | mean score | revisit |", "|---|---|---|"]
-    elif table.graded_means():
-        lines.append("None: every graded item scored full points.")
-    else:
-        lines.append("None yet: every item still waits for a grader.")
+    lines += ["| item | mean score | revisit |", "|---|---|---|"] if missed else [table.why_none_missed()]
     for item, mean in missed:
         grade_id = item.split("/", 1)[1]
         link = links.get(grade_id) or links.get("*")
