@@ -410,29 +410,28 @@ def _count_tasks(root: int) -> int:
     the whole of /proc only on a Linux built without those files."""
     if not os.path.exists(f"/proc/{root}/task/{root}/children"):
         return _count_tasks_by_scan(root)
-    total, todo = 0, _children_of(root)
+    total, todo = 0, _threads_and_children(root)[1]
     while todo:
-        pid = todo.pop()
-        tasks = _children_of(pid, count=True)
-        total += tasks[0]
-        todo += tasks[1:]
+        threads, children = _threads_and_children(todo.pop())
+        total += threads
+        todo += children
     return total
 
 
-def _children_of(pid: int, count: bool = False) -> list[int]:
-    """The children of every thread of ``pid``; with ``count``, its number of threads first."""
+def _threads_and_children(pid: int) -> tuple[int, list[int]]:
+    """How many threads ``pid`` runs, and the children of all of them (0 and none once it has ended)."""
     try:
         tids = os.listdir(f"/proc/{pid}/task")
-    except OSError:  # it has just ended
-        return [0] if count else []
-    found = [len(tids)] if count else []
+    except OSError:
+        return 0, []
+    children: list[int] = []
     for tid in tids:
         try:
             with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
-                found += [int(child) for child in fh.read().split()]
+                children += [int(child) for child in fh.read().split()]
         except OSError:
             continue
-    return found
+    return len(tids), children
 
 
 def _count_tasks_by_scan(root: int) -> int:
