@@ -68,13 +68,17 @@ def test_a_resend_of_a_stored_answer_by_the_widget_is_not_stored_again(faulty):
 
 
 def test_a_postgresql_restart_keeps_every_answer_once(tmp_path, data_dir):
-    """The widgets against a server that stops and starts again: kept while it is down, sent once when it is back."""
+    """The widgets against a server that stops and starts again: kept while it is down, sent once when it is back.
+    Starting the server leaves the permissions of the test's folder and of every folder above it as they were."""
+    folders = [tmp_path, *tmp_path.parents]
+    modes = {f: f.stat().st_mode for f in folders}
     try:
         server = helpers.PostgresServer.start(tmp_path / "pg")
     except helpers.Unavailable as exc:
         helpers.skip_or_fail("TTT_REQUIRE_POSTGRES", f"PostgreSQL not available: {exc}")
     store = ResponseStore(server.url, timeout=1)
     try:
+        assert {f: f.stat().st_mode for f in folders} == modes, "the server helper opened up folders above its own"
         code = store.open_session("Restart")
         store.add_question(code, "Word", "words")
         wall = WordWall("Word", store=store, session=code)
