@@ -198,29 +198,3 @@ def test_a_read_only_store_is_explained_and_recovers_once_writable(db):
     finally:
         event.remove(sa.engine.Engine, "connect", _opened)
     assert store.responses(code, "Word")[0]["value"] == ["first", "second"]
-
-
-def test_a_full_store_is_explained_and_recovers_when_there_is_room(db):
-    import sqlite3
-
-    store, code, path = db
-    wall = WordWall("Word", store=store, session=code)
-    assert wall.submit("first") is True
-    pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
-
-    from sqlalchemy import event
-
-    limit = {"pages": pages}
-
-    @event.listens_for(store.engine, "connect")
-    def _cap(dbapi_conn, _record):  # as a full disk would: no page beyond the current size
-        dbapi_conn.execute(f"PRAGMA max_page_count={limit['pages']}")
-
-    store.engine.dispose()  # the next connections get the cap
-    big = "x" * 400
-    sent = [wall.submit(f"{big}{i}") for i in range(40)]
-    assert False in sent and wall.state == "retrying"
-    assert "is full" in wall.message and "kept" in wall.message
-    limit["pages"] = 1_000_000
-    store.engine.dispose()
-    assert wall.retry() is True and wall.state == "sent"

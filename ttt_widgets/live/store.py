@@ -475,17 +475,15 @@ class ResponseStore:
             self.close()
             blocked = [p for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
                        if p.exists() and not os.access(p, os.W_OK)]
-            names = ", ".join(str(p) for p in blocked) or str(path.parent)
-            return (f"the response store cannot be written: {names} is read-only. Make it writable again "
-                    "(your answer is kept and sent when it is)")
+            names = ", ".join(p.name for p in blocked) or path.name
+            return f"the response store is read-only ({names} in {path.parent}): make it writable again"
         if "disk is full" in text or "database or disk is full" in text:
             try:  # what the log holds goes into the database file and the log shrinks: space for the next try
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             except Exception:  # noqa: BLE001 - the disk may be too full for that too
                 pass
-            return (f"the disk holding the response store ({path.parent}) is full. Free some space "
-                    "(your answer is kept and sent when there is room)")
+            return f"the disk holding the response store is full: free some space ({path.parent})"
         return None
 
     def _ensure_schema(self) -> None:
