@@ -263,3 +263,67 @@ def test_the_token_is_not_on_the_command_line(ttt_present, course):
     lines = _command_lines()
     assert any("ttt_widgets.serve" in line and str(course) in line for line in lines)
     assert not [line for line in lines if token in line]
+
+
+def _kernel_messages(base: str, sends: list[tuple[str, dict]]) -> list[dict]:
+    """Open a dashboard as a page would, send its kernel these (msg_type, content) shell messages over the page's
+    websocket, and return every message the page receives until the kernel has handled the last one."""
+    import asyncio
+    import urllib.request
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    resp = urllib.request.urlopen(base + "voila/render/ok.ipynb", timeout=60)
+    page = resp.read().decode()
+    cookies = "; ".join(c.split(";")[0] for c in resp.headers.get_all("Set-Cookie") or [])
+    kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page).group(1)
+
+    def message(msg_type: str, content: dict) -> dict:
+        return {"header": {"msg_id": uuid.uuid4().hex, "username": "visitor", "session": "hostile",
+                           "msg_type": msg_type, "version": "5.3", "date": ""},
+                "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": []}
+
+    async def talk() -> list[dict]:
+        url = base.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels?session_id=hostile"
+        ws = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookies}))
+        for msg_type, content in sends:
+            await ws.write_message(json.dumps(message(msg_type, content)))
+        last = message("kernel_info_request", {})
+        await ws.write_message(json.dumps(last))
+        received: list[dict] = []
+        deadline = asyncio.get_running_loop().time() + 60
+        while asyncio.get_running_loop().time() < deadline:
+            raw = await asyncio.wait_for(ws.read_message(), 60)
+            assert raw is not None, "the kernel's websocket closed"
+            msg = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8", "replace"))
+            received.append(msg)
+            if (msg.get("msg_type") == "status" and msg["content"].get("execution_state") == "idle"
+                    and msg.get("parent_header", {}).get("msg_id") == last["header"]["msg_id"]):
+                break
+        ws.close()
+        return received
+
+    return asyncio.run(talk())
+
+
+def test_bad_comm_messages_get_no_traceback_back(server):
+    """A visitor's page can send the dashboard's kernel any comm message; what goes wrong is logged for the lead,
+    and the page learns only that the comm was closed (ipykernel used to send it the traceback, with file paths)."""
+    base, proc, _ = server
+    widget = {"_model_name": "IntSliderModel", "_model_module": "@jupyter-widgets/controls",
+              "_model_module_version": "2.0.0", "_view_name": "IntSliderView"}
+    received = _kernel_messages(base, [
+        ("comm_open", {"comm_id": "c1", "target_name": "jupyter.widget", "data": {"state": widget}}),  # no version
+        ("comm_open", {"comm_id": "c2", "target_name": "jupyter.widget.control", "data": {"method": "x"}}),
+        ("comm_open", {"comm_id": "c3", "target_name": "no.such.target", "data": {}}),
+        ("comm_msg", {"comm_id": "c9", "data": {"method": "update", "state": {"value": 1}}}),
+    ])
+    text = json.dumps(received)
+    for leak in ("Traceback", "site-packages", 'File \\"', "ValueError", "No such comm"):
+        assert leak not in text, leak
+    closed = {m["content"].get("comm_id") for m in received if m.get("msg_type") == "comm_close"}
+    assert {"c1", "c2", "c3"} <= closed
+    assert any(m.get("msg_type") == "kernel_info_reply" for m in received)  # the kernel carries on
+    assert "Exception opening comm with target: jupyter.widget" in proc.output()  # the lead's log has it

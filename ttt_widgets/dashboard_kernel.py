@@ -1,0 +1,38 @@
+"""The kernel of the dashboards that ``ttt present`` serves: ipykernel, with its own error reports kept in the
+server's log instead of sent to the page.
+
+Whoever opens a dashboard can send its kernel any comm message. ipykernel logs one it cannot handle (a target that
+does not exist, a widget state that does not validate, a protocol version it does not know) with a Python traceback
+to the kernel's stderr, and ipykernel forwards everything written to stderr, down to the file descriptor, to every
+page connected to the kernel: a visitor could read the kit's file paths and library versions by sending bad messages.
+Here the file descriptors are not forwarded, so the kernel's log lands in the server's log (where the lead's
+terminal shows it), and the page only sees that the comm was closed.
+
+Voila finds this kernel as ``python3`` because ``ttt present`` puts the kit's ``templates`` folder first on
+``JUPYTER_PATH`` (``templates/kernels/python3/kernel.json``); trainees' JupyterLab kernels are not affected.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+def server_log_handler() -> logging.Handler:
+    """Python's logging without a handler of its own writes to ``sys.stderr`` as it is at that moment: in a kernel,
+    the stream forwarded to the page. This handler writes to the process's own stderr, the server's log."""
+    handler = logging.StreamHandler(sys.__stderr__)
+    handler.setFormatter(logging.Formatter("[dashboard kernel %(process)d] %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    from ipykernel.kernelapp import IPKernelApp
+
+    logging.getLogger().addHandler(server_log_handler())  # ipykernel's and the comm package's loggers end here
+    # without fd capture, what the process writes to its stderr stays there (ipykernel forwards it to the page)
+    IPKernelApp.launch_instance(argv if argv is not None else sys.argv[1:], capture_fd_output=False)
+
+
+if __name__ == "__main__":  # pragma: no cover - started by Voila through the kernelspec
+    main()
