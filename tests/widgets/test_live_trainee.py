@@ -198,3 +198,16 @@ def test_a_read_only_store_is_explained_and_recovers_once_writable(db):
     finally:
         event.remove(sa.engine.Engine, "connect", _opened)
     assert store.responses(code, "Word")[0]["value"] == ["first", "second"]
+
+
+def test_multiple_choices_with_tex_delimiters_are_sent_as_written(db):
+    """The labels are written so the page does not typeset them (see tests/browser/test_choice_labels.py); the
+    answer sent is still the choice's own text."""
+    store, code, _ = db
+    choices = ["$$\\int x$$ <b>", "\\(y\\)", "plain"]
+    poll = Poll("Any?", choices, multiple=True, store=store, session=code)
+    assert [c.description_allow_html for c in poll._checks] == [True, True, False]
+    poll.select(choices[0], "plain")
+    assert poll.value == [choices[0], "plain"]
+    assert poll.submit() is True, poll.message
+    assert store.responses(code, "Any?")[0]["value"] == [choices[0], "plain"]

@@ -26,7 +26,7 @@ import ipywidgets as widgets
 
 from ..views._common import message_html, status
 from . import identity
-from ._safe import text_html
+from ._safe import plain_description, text_html
 from .store import (MAX_TEXT, STATUS_QUESTION, STATUSES, StoreUnavailable, UnknownQuestion, UnknownSession, clean_choice,
                     clean_options, validate_value)
 
@@ -241,8 +241,8 @@ class Poll(_LiveAnswer):
             self._choice = widgets.RadioButtons(options=self.options, value=None, layout=widgets.Layout(width="auto"))
             self._choices = [self._choice]
         else:
-            self._checks = [widgets.Checkbox(value=False, description=o, indent=False, layout=widgets.Layout(width="auto"))
-                            for o in self.options]
+            self._checks = [widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
+                                             **plain_description(o)) for o in self.options]
             self._choices = [widgets.Label("Choose all that apply:"), *self._checks]
         self._send_btn = widgets.Button(description="Send", button_style="primary", tooltip="Send your answer to the lead")
 
@@ -257,7 +257,7 @@ class Poll(_LiveAnswer):
         """The selected choice (a list for multiple choice)."""
         if self.kind == "poll":
             return self._choice.value
-        return [c.description for c in self._checks if c.value]
+        return [o for o, c in zip(self.options, self._checks) if c.value]
 
     def select(self, *choices: str) -> None:
         """Select choices by their text, as a click would."""
@@ -269,8 +269,8 @@ class Poll(_LiveAnswer):
         if self.kind == "poll":
             self._choice.value = choices[0] if choices else None
         else:
-            for box in self._checks:
-                box.value = box.description in choices
+            for option, box in zip(self.options, self._checks):
+                box.value = option in choices
 
     def submit(self) -> bool:
         """Send the selection; True once the store confirmed it."""
