@@ -170,19 +170,27 @@ def test_a_stopped_server_is_noticed_and_the_page_comes_back_by_itself(browser, 
 
 def test_the_lead_downloads_the_answers_and_phone_text_shows_literally(browser, live_server):
     srv = live_server()
-    context, page = _open(browser, f"{srv.url}voila/render/live-session.ipynb?token={srv.token}")
+    context, page = _open(browser, f"{srv.url}voila/render/live-session.ipynb?token={srv.token}", viewport=(1920, 1080))
     try:
         code = page.locator(".ttt-join-code").inner_text().strip()
         status, reply = srv.request("POST", f"/ttt/api/sessions/{code}/participants", {})
         auth = {"Authorization": f"Bearer {reply['token']}"}
         tex = r"$$\href{javascript:window.__ttt_pwned=2}{click me}$$"
-        for path, body in [("/asks", {"text": HOSTILE}),
+        long_ask = "w" * 250 + " " + "why " * 62  # 500 characters, half of them one unbroken word
+        for path, body in [("/asks", {"text": HOSTILE}), ("/asks", {"text": long_ask}),
                            ("/answers", {"question": "Exit ticket", "value": {"worked": tex, "change": HOSTILE}}),
                            ("/answers", {"question": WORDS, "value": "=cmd|' /C calc'!A0"})]:
             assert srv.request("POST", f"/ttt/api/sessions/{code}{path}", body, headers=auth)[0] in (200, 201)
         page.get_by_text(tex, exact=True).first.wait_for(timeout=10_000)
         page.get_by_text(HOSTILE, exact=True).first.wait_for(timeout=10_000)
+        page.get_by_text(long_ask[:40]).first.wait_for(timeout=10_000)
         page.wait_for_timeout(800)
+        board = page.locator(".ttt-live-panel", has_text="Status board").last.bounding_box()
+        assert board["width"] >= 250, board  # a long queued question beside it does not squeeze the board
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nor widen the page
+        cut = page.evaluate("""[...document.querySelectorAll('.ttt-live-panel button')]
+            .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)""")
+        assert cut == []  # nor squeeze the queue's own buttons ("Answered", "Hide") to a letter
         assert page.evaluate("window.__ttt_pwned === undefined") and page.locator("img[src='x']").count() == 0
         assert page.locator("a[href^='javascript']").count() == 0
         with page.expect_download() as info:

@@ -413,15 +413,17 @@ class QuestionBoard(_Panel):
         return sorted(items, key=lambda a: not a["pending"])  # stable: waiting ones first, then by votes
 
     def _row(self, ask_id: int) -> widgets.HBox:
-        votes = widgets.HTML(layout=widgets.Layout(width="60px"))
-        approve = widgets.Button(description="Approve", button_style="info", layout=widgets.Layout(width="auto"),
-                                 tooltip="Show this question to the room")
+        # the count and the buttons keep their width beside a long question; the question's text wraps instead
+        votes = widgets.HTML(layout=widgets.Layout(width="60px", flex="0 0 auto"))
+        approve = widgets.Button(description="Approve", button_style="info",
+                                 layout=widgets.Layout(width="auto", flex="0 0 auto"), tooltip="Show this question to the room")
         approve.on_click(lambda _: self.approve(ask_id))
-        done = widgets.Button(layout=widgets.Layout(width="auto"))
+        done = widgets.Button(layout=widgets.Layout(width="auto", flex="0 0 auto"))
         done.on_click(lambda b: self.mark_answered(ask_id, not b._ttt_answered))
-        hide = widgets.Button(description="Hide", layout=widgets.Layout(width="auto"), tooltip="Remove from the board")
+        hide = widgets.Button(description="Hide", layout=widgets.Layout(width="auto", flex="0 0 auto"),
+                              tooltip="Remove from the board")
         hide.on_click(lambda _: self.hide(ask_id))
-        return widgets.HBox([votes, approve, done, hide, widgets.HTML()])
+        return widgets.HBox([votes, approve, done, hide, widgets.HTML(layout=widgets.Layout(flex="1 1 auto", min_width="0"))])
 
     def _apply(self, items: list[dict]) -> None:
         if items == self.items and self._list.children:
