@@ -305,7 +305,11 @@ def _kernel_messages(base: str, sends: list[tuple[str, dict]]) -> list[dict]:
         ws.close()
         return received
 
-    return asyncio.run(talk())
+    import concurrent.futures
+
+    # a thread of its own: Playwright's sync API keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(talk())).result()
 
 
 def test_bad_comm_messages_get_no_traceback_back(server):
