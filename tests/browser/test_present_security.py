@@ -16,11 +16,13 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from ttt_widgets.dashboard_kernel import HIDDEN_TRACEBACK
 from ttt_widgets.serve import exposure_advice, is_servable, present_token
 
 SOLUTION = "SOLUTION_TEXT_7f3a"
 CODE_MARKER = "CODE_MARKER_91c2"
 FACILITATOR = "FACILITATOR_ONLY_5d0e"
+CALLBACK = "CALLBACK_PATH_3b8e"
 
 
 def _notebook(cells: list[dict]) -> str:
@@ -54,7 +56,7 @@ def course(tmp_path_factory) -> Path:
         _cell("markdown", "# A safe dashboard"),
         _cell("code", f"import ipywidgets as w\n{CODE_MARKER} = 1"),
         _cell("code", f"open({str(marker)!r}, 'w').write('{FACILITATOR}')\nprint('{FACILITATOR}')", ["skip-voila"]),
-        _cell("code", "w.Button(description='Hello')"),
+        _cell("code", f"b = w.Button(description='Hello')\nb.on_click(lambda _: open('/no/such/{CALLBACK}'))\nb"),
     ]))
     # traps inside the served folder
     (dash / "leak.ipynb").symlink_to(source / "warmup.ipynb")
@@ -267,7 +269,8 @@ def test_the_token_is_not_on_the_command_line(ttt_present, course):
 
 def _kernel_messages(base: str, sends: list[tuple[str, dict]]) -> list[dict]:
     """Open a dashboard as a page would, send its kernel these (msg_type, content) shell messages over the page's
-    websocket, and return every message the page receives until the kernel has handled the last one."""
+    websocket (``{button}`` stands for the page's button's comm id), and return every message the page receives
+    until the kernel has handled the last one."""
     import asyncio
     import urllib.request
     import uuid
@@ -288,8 +291,9 @@ def _kernel_messages(base: str, sends: list[tuple[str, dict]]) -> list[dict]:
     async def talk() -> list[dict]:
         url = base.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels?session_id=hostile"
         ws = await websocket_connect(HTTPRequest(url, headers={"Cookie": cookies}))
+        button = re.search(r'"model_id":\s*"([0-9a-f]{32})"', page).group(1)  # the page's one widget
         for msg_type, content in sends:
-            await ws.write_message(json.dumps(message(msg_type, content)))
+            await ws.write_message(json.dumps(message(msg_type, content)).replace("{button}", button))
         last = message("kernel_info_request", {})
         await ws.write_message(json.dumps(last))
         received: list[dict] = []
@@ -314,7 +318,8 @@ def _kernel_messages(base: str, sends: list[tuple[str, dict]]) -> list[dict]:
 
 def test_bad_comm_messages_get_no_traceback_back(server):
     """A visitor's page can send the dashboard's kernel any comm message; what goes wrong is logged for the lead,
-    and the page learns only that the comm was closed (ipykernel used to send it the traceback, with file paths)."""
+    and the page learns only that the comm was closed, or that a callback failed (ipykernel used to send it the
+    traceback, with file paths)."""
     base, proc, _ = server
     widget = {"_model_name": "IntSliderModel", "_model_module": "@jupyter-widgets/controls",
               "_model_module_version": "2.0.0", "_view_name": "IntSliderView"}
@@ -323,11 +328,15 @@ def test_bad_comm_messages_get_no_traceback_back(server):
         ("comm_open", {"comm_id": "c2", "target_name": "jupyter.widget.control", "data": {"method": "x"}}),
         ("comm_open", {"comm_id": "c3", "target_name": "no.such.target", "data": {}}),
         ("comm_msg", {"comm_id": "c9", "data": {"method": "update", "state": {"value": 1}}}),
+        ("comm_msg", {"comm_id": "{button}", "data": {"method": "custom", "content": {"event": "click"}}}),
     ])
     text = json.dumps(received)
-    for leak in ("Traceback", "site-packages", 'File \\"', "ValueError", "No such comm"):
+    for leak in ("Traceback", "site-packages", 'File \\"', "ValueError", "No such comm", CALLBACK):
         assert leak not in text, leak
+    errors = [m["content"] for m in received if m.get("msg_type") == "error"]
+    assert errors and errors[0]["traceback"] == [HIDDEN_TRACEBACK]  # the click's callback failed, quietly
     closed = {m["content"].get("comm_id") for m in received if m.get("msg_type") == "comm_close"}
     assert {"c1", "c2", "c3"} <= closed
     assert any(m.get("msg_type") == "kernel_info_reply" for m in received)  # the kernel carries on
-    assert "Exception opening comm with target: jupyter.widget" in proc.output()  # the lead's log has it
+    log = proc.output()
+    assert "Exception opening comm with target: jupyter.widget" in log and CALLBACK in log  # the lead's log has them
