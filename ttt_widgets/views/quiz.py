@@ -86,10 +86,12 @@ class Quiz(widgets.VBox):
         if practice:
             self._build_practice()
             children.append(self._practice_row)
+        children.append(self._notice)
         super().__init__(children=children, **kwargs)
         self.add_class("ttt-quiz")
         self._wire()
         self._show_question()
+        self._show_deck_problem()
 
     # -- build, wire, show -------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -105,6 +107,8 @@ class Quiz(widgets.VBox):
         self._buttons = widgets.HBox([self._submit_btn, self._next_btn, self._retry_btn])
         self._status = widgets.HTML()
         self._score = widgets.Label()
+        #: trouble with the saved review deck (damaged or unreadable file), told once
+        self._notice = widgets.HTML()
 
     def _build_practice(self) -> None:
         self._practice_btn = widgets.Button(description="Practise what is due today", tooltip="Start today's practice round",
@@ -174,6 +178,11 @@ class Quiz(widgets.VBox):
         self._next_btn.disabled = True
         self._retry_btn.disabled = True
 
+    def _show_deck_problem(self) -> None:
+        problem = self.deck.take_problem() if self.deck is not None else None
+        if problem:
+            status(self._notice, problem, "warn", "Your review deck:")
+
     def _update_score(self) -> None:
         m = self.model
         self._score.value = f"Score: {m.score} of {m.total}" + (f" (attempts: {m.attempts})" if m.attempts else "")
@@ -215,6 +224,7 @@ class Quiz(widgets.VBox):
                 self.deck.record(self._item_key(result.question_id), result.correct)
             except OSError as exc:  # the answer still counts in this sitting
                 log.warning("could not save the review deck: %s", exc)
+            self._show_deck_problem()
         self._status.value = self._feedback_html(result)
         self._update_score()
         self._submit_btn.disabled = True
@@ -238,6 +248,7 @@ class Quiz(widgets.VBox):
         if self.deck is None:
             raise QuizError("practice needs a review deck: create the quiz with practice=True")
         self.deck.reload()
+        self._show_deck_problem()
         keys = self._keys()
         n = self.model.start_round([keys[k] for k in self._due_today()])
         self._show_question()
