@@ -32,6 +32,26 @@ def trainee_deck(clock=None) -> ReviewDeck:
     return ReviewDeck(trainee_id(), clock=clock)
 
 
+#: MathJax 3 leaves elements of class ``mathjax_ignore`` alone (MathJax 2: ``tex2jax_ignore``)
+_NO_MATH = "tex2jax_ignore mathjax_ignore"
+
+
+def _option_checkbox(text: str) -> widgets.Checkbox:
+    """A checkbox labelled with an answer's text, shown literally.
+
+    The page's LaTeX typesetter runs over Checkbox labels (radio button labels are left alone): "$5 or $10" would
+    be set as a formula, and ``$$\\href{javascript:...}{...}$$`` in a quiz file as a link. A text that could hold
+    TeX (a dollar sign or a backslash) is therefore given as escaped HTML inside an element MathJax skips.
+    """
+    box = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"))
+    if "$" in text or "\\" in text:
+        box.description_allow_html = True
+        box.description = f'<span class="{_NO_MATH}">{esc(text)}</span>'
+    else:
+        box.description = text
+    return box
+
+
 def _strip_verdict(text: str) -> str:
     rest = _VERDICT.sub("", text, count=1)
     return (rest[:1].upper() + rest[1:]) if rest else text
@@ -171,8 +191,7 @@ class Quiz(widgets.VBox):
             self._radio.description = "Answer"
             self._choices_box.children = [self._radio]
         else:
-            self._checks = [widgets.Checkbox(value=False, description=text, indent=False, layout=widgets.Layout(width="auto"))
-                            for text in m.options()]
+            self._checks = [_option_checkbox(text) for text in m.options()]
             self._choices_box.children = [widgets.Label("Choose all that apply:"), *self._checks]
         self._submit_btn.disabled = False
         self._next_btn.disabled = True
