@@ -1,7 +1,7 @@
 """Quizzes give no cue by position or length: what module 07 teaches about writing distractors, the kit does itself.
 
-Haladyna, Downing & Rodriguez (2002, Applied Measurement in Education 15(3), 309-334) guidelines 24-25: keep the
-options about the same length, and place the right answer in each position about equally often. The trainee also
+Haladyna, Downing & Rodriguez (2002, Applied Measurement in Education 15(3), 309-334): vary the location of the
+right answer (their guideline 20) and keep the options about the same length. The trainee also
 sees the answers in an order of their own (see tests/unit/test_quiz_model.py); these tests check the content itself,
 which is what a reader of the files, a printout or a facilitator sees.
 """
