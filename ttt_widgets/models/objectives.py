@@ -249,17 +249,23 @@ def _normalise(text: str) -> tuple[str, bool]:
     return plain, had_markup
 
 
-def _restore_case(part: str | None, raw: str) -> str | None:
+def _restore_case(part: str | None, raw: str, names: bool = False) -> str | None:
     """``part`` (lower case) with the words that are written with capitals inside them in ``raw`` put back
-    (acronyms and names: WHO, SBI, PowerPoint), unless ``raw`` is written in capitals throughout."""
+    (acronyms and names: WHO, SBI, PowerPoint), unless ``raw`` is written in capitals throughout.
+
+    With ``names``, a word that starts with a capital where no sentence starts (Kolb, Bloom, A or B) is put back too.
+    """
     if not part:
         return part
     letters = [c for c in raw if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
         return part
     cased = {}
-    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9'-]*", raw):
-        if any(c.isupper() for c in word[1:]):
+    for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9'-]*", raw):
+        word = m.group(0)
+        before = raw[:m.start()].rstrip(" \t\"'\u2018\u201c(")
+        starts_sentence = not before or before.endswith((".", "?", "!", ":"))
+        if any(c.isupper() for c in word[1:]) or (names and word[0].isupper() and not starts_sentence):
             cased.setdefault(word.lower(), word)
     if not cased:
         return part
