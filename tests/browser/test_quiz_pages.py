@@ -53,7 +53,7 @@ def test_checkbox_answers_are_shown_literally_not_typeset(voila_server, page, tm
     nb.cells = [nbformat.v4.new_code_cell(f"from ttt_widgets import Quiz\nQuiz({quiz!r}, remember=False)")]
     nbformat.write(nb, tmp_path / "hostile.ipynb")
     base = voila_server(tmp_path)
-    page.goto(base + "voila/render/hostile.ipynb")
+    page.goto(base + "voila/render/hostile.ipynb?large")  # large type for a projector
     boxes = page.locator(".ttt-quiz .widget-checkbox")
     boxes.first.wait_for(state="visible", timeout=60_000)
     page.wait_for_timeout(1000)  # give MathJax every chance to run
@@ -64,6 +64,9 @@ def test_checkbox_answers_are_shown_literally_not_typeset(voila_server, page, tm
     page.get_by_text(HOSTILE, exact=True).click()  # the text is the checkbox's label: clicking it ticks the box
     page.get_by_text("A plain answer", exact=True).click()
     assert page.locator(".ttt-quiz .widget-checkbox input:checked").count() == 2
+    cut = page.eval_on_selector_all(".ttt-quiz button", "els => els.filter(e => e.scrollWidth > e.clientWidth)"
+                                    ".map(e => e.textContent)")
+    assert cut == []  # every button shows its whole label in large type
     page.get_by_role("button", name="Check answer").click()
     page.get_by_text("Correct.", exact=True).wait_for(timeout=15_000)
 

@@ -156,3 +156,10 @@ def test_checkbox_answers_that_could_hold_tex_are_shielded_from_mathjax():
     assert plain.description == "A plain answer" and not plain.description_allow_html
     q.select(HOSTILE_TEX, "A plain answer")
     assert q.submit().correct
+
+
+def test_buttons_fit_their_labels():
+    """Large type cut the fixed-width buttons to "Check a...", "Next que..."."""
+    q = Quiz("trainer-role", shuffle=False, remember=False, practice=True)
+    for b in (q._submit_btn, q._next_btn, q._retry_btn, q._practice_btn):
+        assert b.layout.width == "auto", b.description

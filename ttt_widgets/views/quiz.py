@@ -121,10 +121,13 @@ class Quiz(widgets.VBox):
         self._radio = widgets.RadioButtons(options=[], value=None, layout=widgets.Layout(width="auto"))
         self._checks: list[widgets.Checkbox] = []
         self._choices_box = widgets.VBox()
-        self._submit_btn = widgets.Button(description="Check answer", button_style="primary", tooltip="Check your answer")
-        self._next_btn = widgets.Button(description="Next question", tooltip="Go to the next question")
-        self._retry_btn = widgets.Button(description="Retry missed", tooltip="Practise the questions you missed")
-        self._buttons = widgets.HBox([self._submit_btn, self._next_btn, self._retry_btn])
+        # the default fixed button width cuts the labels in large type ("Check a...")
+        fit = dict(layout=widgets.Layout(width="auto"))
+        self._submit_btn = widgets.Button(description="Check answer", button_style="primary", tooltip="Check your answer", **fit)
+        self._next_btn = widgets.Button(description="Next question", tooltip="Go to the next question", **fit)
+        self._retry_btn = widgets.Button(description="Retry missed", tooltip="Practise the questions you missed", **fit)
+        self._buttons = widgets.HBox([self._submit_btn, self._next_btn, self._retry_btn],
+                                     layout=widgets.Layout(flex_flow="row wrap"))
         self._status = widgets.HTML()
         self._score = widgets.Label()
         #: trouble with the saved review deck (damaged or unreadable file), told once
