@@ -200,3 +200,23 @@ def test_review_adds_a_few_never_answered_questions_from_several_modules():
     assert review_items(deck, QUIZZES, "00") == []
     with pytest.raises(ValueError):
         review_items(deck, QUIZZES, "04", new_limit=-1)
+
+
+WRITER = """
+import sys
+from ttt_widgets.models.review import FixedClock, ReviewDeck
+deck = ReviewDeck("anon-1", folder=sys.argv[1], clock=FixedClock("2025-03-03"))
+for i in range(40):
+    deck.record(f"{sys.argv[2]}/{i}", i % 2 == 0)
+"""
+
+
+def test_two_kernels_answering_at_once_both_count(tmp_path):
+    """Two notebooks of one trainee in separate processes, answering at the same time: no answer is lost."""
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name]) for name in ("a", "b")]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    deck = ReviewDeck("anon-1", folder=tmp_path, clock=FixedClock("2025-03-03"))
+    assert len(deck.items) == 80 and deck.problem is None

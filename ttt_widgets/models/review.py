@@ -32,11 +32,17 @@ import logging
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable
 
 from .leitner import DEFAULT_INTERVALS, LeitnerScheduler
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: writes stay atomic, two kernels answering in the same instant may not both count
+    fcntl = None
 
 __all__ = ["Clock", "SystemClock", "FixedClock", "ReviewDeck", "deck_path", "review_items", "FORMAT_VERSION"]
 
@@ -272,14 +278,29 @@ class ReviewDeck:
     # -- acting ------------------------------------------------------------------------------------------------
     def record(self, item: str, correct: bool) -> date:
         """Record today's answer to ``item`` (a new card starts in box 1) and save; returns the day it is next due."""
-        self.reload()  # another notebook of the same trainee may have saved since
-        today = self.today().toordinal()
-        if item not in self.scheduler.cards:
-            self.scheduler.add([item], day=today)
-        nxt = self.scheduler.record(item, bool(correct), today)
-        self._unsaved.add(item)
-        self.save()
+        with self._locked():  # read, change and write as one step: two notebooks answering at once both count
+            self.reload()  # another notebook of the same trainee may have saved since
+            today = self.today().toordinal()
+            if item not in self.scheduler.cards:
+                self.scheduler.add([item], day=today)
+            nxt = self.scheduler.record(item, bool(correct), today)
+            self._unsaved.add(item)
+            self.save()
         return date.fromordinal(nxt)
+
+    @contextmanager
+    def _locked(self):
+        """Hold an exclusive lock on the deck's folder (POSIX ``flock``; elsewhere, no lock)."""
+        if self.path is None or fcntl is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def save(self) -> None:
         """Write the deck atomically (nothing is written for an in-memory deck)."""
