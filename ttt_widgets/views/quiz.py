@@ -136,7 +136,7 @@ class Quiz(widgets.VBox):
     def _build_practice(self) -> None:
         self._practice_btn = widgets.Button(description="Practise what is due today", tooltip="Start today's practice round",
                                             layout=widgets.Layout(width="auto"))
-        self._boxes = widgets.Label(layout=widgets.Layout(width="auto"))
+        self._boxes = widgets.HTML(layout=widgets.Layout(flex="1 1 20em"))  # a Label would not wrap its long line
         self._practice_row = widgets.HBox([self._practice_btn, self._boxes], layout=widgets.Layout(flex_flow="row wrap"))
         self._practice_btn.on_click(lambda _: self.practise())
 
@@ -154,9 +154,9 @@ class Quiz(widgets.VBox):
         due = self._due_today()
         later = [self.deck.next_due(k) for k in keys if k in self.deck and k not in due]
         nxt = f" Next review: {min(later).isoformat()}." if later else ""
-        self._boxes.value = (f"Today ({self.deck.today().isoformat()}): {len(due)} due. Questions per box: "
-                             + ", ".join(f"box {i + 1}: {n}" for i, n in enumerate(counts))
-                             + f"; never answered: {len(keys) - sum(counts)}.{nxt}")
+        self._boxes.value = esc(f"Today ({self.deck.today().isoformat()}): {len(due)} due. Questions per box: "
+                                + ", ".join(f"box {i + 1}: {n}" for i, n in enumerate(counts))
+                                + f"; never answered: {len(keys) - sum(counts)}.{nxt}")
 
     def _due_today(self) -> list[str]:
         """Keys of this quiz's questions due today: due cards and questions never answered."""
