@@ -263,10 +263,12 @@ def _restore_case(part: str | None, raw: str, names: bool = False) -> str | None
     cased = {}
     for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9'-]*", raw):
         word = m.group(0)
-        before = raw[:m.start()].rstrip(" \t\"'\u2018\u201c(")
-        starts_sentence = not before or before.endswith((".", "?", "!", ":"))
-        if any(c.isupper() for c in word[1:]) or (names and word[0].isupper() and not starts_sentence):
+        if any(c.isupper() for c in word[1:]):
             cased.setdefault(word.lower(), word)
+        elif names and word[0].isupper():
+            before = raw[max(0, m.start() - 8):m.start()].rstrip(" \t\"'\u2018\u201c(")
+            if before and not before.endswith((".", "?", "!", ":")):  # not where a sentence starts
+                cased.setdefault(word.lower(), word)
     if not cased:
         return part
     return re.sub(r"[a-z0-9][a-z0-9'-]*", lambda m: cased.get(m.group(0), m.group(0)), part)
