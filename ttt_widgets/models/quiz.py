@@ -75,7 +75,7 @@ class QuizModel(HasTraits):
     Examples
     --------
     >>> m = QuizModel("trainer-role")
-    >>> result = m.submit([0])
+    >>> result = m.submit(list(m.key()))  # the right answer(s), wherever they are
     >>> result.correct, m.score
     (True, 1)
     """
