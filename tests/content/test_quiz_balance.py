@@ -1,7 +1,7 @@
 """Quizzes give no cue by position or length: what module 07 teaches about writing distractors, the kit does itself.
 
-Haladyna, Downing & Rodriguez (2002, Applied Measurement in Education 15(3), 309-334) guidelines 24-25: keep the
-options about the same length, and place the right answer in each position about equally often. The trainee also
+Haladyna, Downing & Rodriguez (2002, Applied Measurement in Education 15(3), 309-334): vary the location of the
+right answer (their guideline 20) and keep the options about the same length. The trainee also
 sees the answers in an order of their own (see tests/unit/test_quiz_model.py); these tests check the content itself,
 which is what a reader of the files, a printout or a facilitator sees.
 """
@@ -49,7 +49,13 @@ def correct_is_longest(question: dict) -> bool:
     return question["answers"][lengths.index(top)]["correct"]
 
 
+def one_place_for_all(positions: list[tuple[int, int]]) -> bool:
+    """True when a quiz of three or more single-answer questions puts every right answer in the same place."""
+    return len(positions) >= 3 and len({pos for pos, _ in positions}) == 1
+
+
 def test_the_helpers_can_fail():
+    assert one_place_for_all([(0, 3)] * 3) and not one_place_for_all([(0, 3), (0, 3), (1, 3)])
     assert position_p_value([(0, 3)] * 4) < ALPHA          # four of four in first place: a cue
     assert position_p_value([(0, 3), (1, 3), (2, 3), (0, 3)]) > ALPHA
     assert correct_is_longest({"answers": [{"text": "long right answer", "correct": True},
@@ -63,6 +69,15 @@ def test_right_answers_are_not_in_one_position_more_than_chance_allows(name):
     positions = [(next(i for i, a in enumerate(q["answers"]) if a["correct"]), len(q["answers"]))
                  for q in questions if q["type"] == "single"]
     assert position_p_value(positions) >= ALPHA, positions
+
+
+@pytest.mark.parametrize("name", QUIZZES)
+def test_a_short_quiz_does_not_put_every_right_answer_in_one_place(name):
+    """Chance allows three of three in one place (p = 0.11 with three options), but a trainee notices it at once."""
+    questions = load_content("quizzes", name)["questions"]
+    positions = [(next(i for i, a in enumerate(q["answers"]) if a["correct"]), len(q["answers"]))
+                 for q in questions if q["type"] == "single"]
+    assert not one_place_for_all(positions), positions
 
 
 @pytest.mark.parametrize("name", QUIZZES)

@@ -260,3 +260,14 @@ def test_acronyms_keep_their_capitals_in_the_parts_found():
     assert "WHO" in a.degree and "who steps" not in a.degree
     shouted = analyze_objective("NURSES WILL CALCULATE DOSES WITH 100% ACCURACY.")
     assert shouted.degree == "100% accuracy"  # written in capitals throughout: shown in lower case
+
+
+@pytest.mark.parametrize("text, degree", [
+    ("Care assistants will perform the six steps of hand hygiene, as judged by an observer with the checklist.",
+     "as judged by an observer with the checklist"),
+    ("Nurses will insert a cannula, as judged by an observer.", "as judged by an observer"),
+])
+def test_an_observers_judgment_alone_is_a_criterion(text, degree):
+    """The issue's case: with no number or time limit, the observer and checklist are the criterion."""
+    a = analyze_objective(text)
+    assert a.measurable and a.degree == degree and not any("No criterion" in p for p in a.problems), a

@@ -1,5 +1,6 @@
 """The question classifier and the practice model: a hand-labelled sample, specific cases, rewrites, bad input."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,51 @@ def test_accuracy_on_the_third_held_out_sample():
     results = [classify_question(q["text"]) for q in HELD_OUT_3]
     assert sum(r.kind == q["kind"] for r, q in zip(results, HELD_OUT_3)) / len(HELD_OUT_3) >= 0.95
     assert sum(r.bloom_level == q["level"] for r, q in zip(results, HELD_OUT_3)) / len(HELD_OUT_3) >= 0.9
+
+
+# -- rewrites a trainer can use as they stand (issue: "Why shall we take a break, or why not?") -------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Have you finished the exercise?", "What part of the exercise is still to do, and what is getting in the way?"),
+    ("Are you ready to move on?", "What do you still need before we move on?"),
+    ("Can everyone see the screen?", "What on the screen is hard to read from where you sit?"),
+    ("Can you hear me at the back?", "What would help you hear better from where you sit?"),
+    ("Was the pace OK for you?", "What about the pace worked for you, and what would you change?"),
+    ("Is the answer A or B?", "Which is it, A or B, and what makes you choose it?"),
+    ("So, any questions before the break?", "Which part of this would you find hardest to explain to a colleague, and why?"),
+    ("Is feedback more useful when it is immediate?",
+     "Why might feedback be more useful when it is immediate, and when might it not be?"),
+    ("Which slide did you find most confusing?", "Which slide did you find most confusing, and why?"),
+    ("Does anyone need more time?", "Which part would you need more time for, and why?"),
+    ("Did anyone try the checklist at work?", "What happened when you had a chance to try the checklist at work?"),
+])
+def test_checks_on_the_room_and_the_trainees_own_choices_get_a_rewrite_that_makes_sense(text, expected):
+    q = classify_question(text)
+    assert q.kind == "closed" and q.suggestion == expected
+    better = classify_question(q.suggestion)
+    assert better.kind == "open" and not better.problems
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("How many stages are there in Kolb's cycle?", "Kolb's cycle"),
+    ("Can you name the three parts of a SMART goal?", "a SMART goal"),
+    ("What is the default port for PostgreSQL?", "for PostgreSQL"),
+    ("Who wrote 'Preparing Instructional Objectives'?", "'Preparing Instructional Objectives'"),
+    ("Which size of drill bit do you need for an M6 tap?", "an M6 tap"),
+])
+def test_rewrites_keep_names_and_acronyms(text, kept):
+    assert kept in classify_question(text).suggestion
+
+
+NONSENSE = re.compile(r"^Why (?:shall|can|could|may|should I|are (?:you|we)(?: all)? (?:ready|clear)|have you finished|is the answer"
+                      r"|are there any|does anyone|has everyone)\b|why do you think so\?$|\bmore be\b")
+
+
+@pytest.mark.parametrize("item", [q for q in SAMPLE + BANK if classify_question(q["text"]).kind == "closed"],
+                         ids=lambda q: q["text"][:40])
+def test_no_rewrite_of_the_labelled_sample_is_nonsense(item):
+    q = classify_question(item["text"])
+    better = classify_question(q.suggestion)
+    assert better.kind == "open" and not better.problems, q.suggestion
+    assert not NONSENSE.search(q.suggestion), q.suggestion
+    assert q.suggestion.rstrip("?").lower() != item["text"].rstrip("?").lower()

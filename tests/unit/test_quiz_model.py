@@ -100,6 +100,20 @@ def test_the_order_is_the_same_at_every_rerun_for_one_trainee():
     assert _orders("anon-1a2b3c4d") == _orders("anon-1a2b3c4d")
 
 
+def test_the_order_is_the_same_in_a_new_process_whatever_its_hash_seed():
+    """Reruns are new kernels: the order must not depend on Python's per-process string hashing."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from ttt_widgets.models.quiz import QuizModel\n"
+            "m = QuizModel('how-people-learn', shuffle_seed='anon-1a2b3c4d')\n"
+            "print([[a['text'] for a in q['answers']] for q in m.questions])")
+    outs = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+                           text=True, check=True).stdout.strip() for seed in ("1", "2")}
+    assert outs == {str([list(o) for o in _orders("anon-1a2b3c4d")])}
+
+
 def test_trainees_see_different_orders_and_the_same_answers():
     content = [tuple(a["text"] for a in q["answers"]) for q in load_content("quizzes", "how-people-learn")["questions"]]
     seeds = [f"anon-{i:08x}" for i in range(12)]

@@ -64,9 +64,86 @@ def test_a_damaged_file_is_set_aside_not_fatal(tmp_path):
     path.write_text("{not json")
     deck = ReviewDeck("anon-1", folder=tmp_path, clock=FixedClock("2025-03-03"))
     assert deck.items == []
-    assert path.with_suffix(".damaged").exists()
+    copies = list(path.parent.glob("anon-1.damaged-*.json"))
+    assert [c.read_text() for c in copies] == ["{not json"]
+    assert "not valid JSON" in deck.take_problem() and deck.take_problem() is None  # told once
     deck.record("a/1", True)
     assert ReviewDeck("anon-1", folder=tmp_path).items == ["a/1"]
+
+
+def _saved(tmp_path, cards):
+    path = deck_path("anon-1", tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"version": 1, "participant": "anon-1",
+                                "boxes": {"intervals": [1, 2, 4, 8, 16], "cards": cards}}))
+    return path
+
+
+def test_a_hand_edited_card_loses_only_itself_and_the_file_as_it_was_is_kept(tmp_path):
+    good = {"box": 3, "due_day": date(2025, 3, 7).toordinal(), "reviews": 2, "lapses": 0}
+    path = _saved(tmp_path, {"a/1": good, "a/2": {"box": "three", "due_day": 1}, "a/3": dict(good, box=2)})
+    before = path.read_text()
+    deck = ReviewDeck("anon-1", folder=tmp_path, clock=FixedClock("2025-03-03"))
+    assert sorted(deck.items) == ["a/1", "a/3"] and deck.box_of("a/1") == 3
+    problem = deck.take_problem()
+    assert "'a/2'" in problem and "2 question(s) kept" in problem and "nothing is lost" in problem
+    (copy,) = path.parent.glob("anon-1.damaged-*.json")
+    assert copy.read_text() == before and copy.name in problem
+    again = ReviewDeck("anon-1", folder=tmp_path)  # the deck was repaired: no message the next time
+    assert sorted(again.items) == ["a/1", "a/3"] and again.problem is None
+
+
+@pytest.mark.parametrize("due_day", [0, 10**9, -5])
+def test_a_due_day_no_calendar_has_is_damage_not_a_crash(tmp_path, due_day):
+    _saved(tmp_path, {"a/1": {"box": 1, "due_day": due_day}, "a/2": {"box": 1, "due_day": date(2025, 3, 4).toordinal()}})
+    deck = ReviewDeck("anon-1", folder=tmp_path, clock=FixedClock("2025-03-03"))
+    assert deck.items == ["a/2"] and "'a/1'" in deck.take_problem()
+    assert deck.next_review() == date(2025, 3, 4) and deck.next_due("a/2") == date(2025, 3, 4)
+
+
+def test_damage_during_a_sitting_keeps_the_answers_already_given(tmp_path):
+    clock = FixedClock("2025-03-03")
+    deck = ReviewDeck("anon-1", folder=tmp_path, clock=clock)
+    deck.record("a/1", True)
+    deck.record("a/2", False)
+    deck.path.write_text('{"version": 1, "boxes": ')          # hand-edited and left half-written
+    deck.record("a/3", True)
+    assert sorted(ReviewDeck("anon-1", folder=tmp_path).items) == ["a/1", "a/2", "a/3"]
+    assert "could not be read in full" in deck.take_problem()
+
+
+def test_every_damage_keeps_its_own_copy(tmp_path):
+    path = deck_path("anon-1", tmp_path)
+    path.parent.mkdir(parents=True)
+    for text in ("first damage", "second damage"):
+        path.write_text(text)
+        ReviewDeck("anon-1", folder=tmp_path)
+    assert sorted(c.read_text() for c in path.parent.glob("anon-1.damaged-*.json")) == ["first damage", "second damage"]
+
+
+def test_an_unreadable_deck_is_never_written_over(tmp_path, monkeypatch):
+    clock = FixedClock("2025-03-03")
+    ReviewDeck("anon-1", folder=tmp_path, clock=clock).record("a/1", True)
+    path = deck_path("anon-1", tmp_path)
+    before = path.read_bytes()
+    real = type(path).read_bytes
+
+    def denied(self):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(type(path), "read_bytes", denied)
+    deck = ReviewDeck("anon-1", folder=tmp_path, clock=clock)
+    assert "cannot be read: Permission denied" in deck.take_problem()
+    with pytest.raises(OSError, match="not written over"):
+        deck.record("a/2", False)
+    with open(path, "rb") as fh:
+        assert "a/2" in deck and fh.read() == before  # counts in this sitting, the file is untouched
+    monkeypatch.undo()
+    deck.record("a/3", True)  # readable again: the file's cards and every answer of this sitting are saved
+    again = ReviewDeck("anon-1", folder=tmp_path, clock=clock)
+    assert sorted(again.items) == ["a/1", "a/2", "a/3"] and again.box_of("a/2") == 1
 
 
 def test_ids_are_made_safe_for_a_file_name(tmp_path):
@@ -93,6 +170,10 @@ def test_saved_boxes_round_trip_and_damage_is_named():
     bad["cards"]["y"]["box"] = 9
     with pytest.raises(ValueError, match="'y'"):
         LeitnerScheduler.from_dict(bad)
+    sound, problems = LeitnerScheduler.salvage(bad)
+    assert list(sound.cards) == ["x"] and len(problems) == 1 and "'y'" in problems[0]
+    sound, problems = LeitnerScheduler.salvage(dict(bad, intervals=["daily"]))
+    assert "intervals" in problems[0] and sound.intervals == (1, 2, 4, 8, 16)
 
 
 QUIZZES = [load_content("quizzes", n) for n in list_content("quizzes")]
@@ -119,3 +200,23 @@ def test_review_adds_a_few_never_answered_questions_from_several_modules():
     assert review_items(deck, QUIZZES, "00") == []
     with pytest.raises(ValueError):
         review_items(deck, QUIZZES, "04", new_limit=-1)
+
+
+WRITER = """
+import sys
+from ttt_widgets.models.review import FixedClock, ReviewDeck
+deck = ReviewDeck("anon-1", folder=sys.argv[1], clock=FixedClock("2025-03-03"))
+for i in range(40):
+    deck.record(f"{sys.argv[2]}/{i}", i % 2 == 0)
+"""
+
+
+def test_two_kernels_answering_at_once_both_count(tmp_path):
+    """Two notebooks of one trainee in separate processes, answering at the same time: no answer is lost."""
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name]) for name in ("a", "b")]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    deck = ReviewDeck("anon-1", folder=tmp_path, clock=FixedClock("2025-03-03"))
+    assert len(deck.items) == 80 and deck.problem is None

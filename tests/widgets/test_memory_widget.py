@@ -72,3 +72,19 @@ def test_bad_input_gives_a_message_and_keeps_the_state(call, message):
     assert message in w._status.value and "Please check" in w._status.value
     assert (list(w.model.reviews), w.model.stability, w.model.gain) == state
     assert w._stability.value == state[1]
+
+
+def test_the_chart_names_its_model_and_shows_ebbinghaus_points(monkeypatch):
+    """Issue: the chart used an exponential model without saying so; now the power model is named on it."""
+    import ttt_widgets.views.memory as view
+
+    seen = []
+    real = view.figure_html
+    monkeypatch.setattr(view, "figure_html", lambda fig, alt: seen.append(fig) or real(fig, alt))
+    ForgettingCurve(preset="Next day only")
+    ax = seen[-1].axes[0]
+    assert ax.get_title(loc="left") == "Power model R = 48.0% × t^-0.130 (t in hours), fitted to Ebbinghaus"
+    labels = ax.get_legend_handles_labels()[1]
+    assert "Ebbinghaus 1885 (no review)" in labels
+    points = next(c for c in ax.collections if c.get_offsets().shape[0] == 7).get_offsets()
+    assert points[-1][1] == 21.1  # his 31-day savings, plotted beside the model

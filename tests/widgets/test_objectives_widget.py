@@ -1,5 +1,8 @@
 """The objective builder driven from Python, as a trainee would drive it from the keyboard and mouse."""
 
+import html
+import re
+
 import ipywidgets as widgets
 import pytest
 
@@ -38,7 +41,7 @@ def test_keep_remove_and_export():
     b._keep_btn.click()
     assert b.model.kept == ["Trainees will be able to list three barriers to transfer without notes."]
     assert "Kept (remember)" in b._status.value
-    labels = [w.children[0].value for w in b._kept_box.children[1:]]
+    labels = [html.unescape(re.sub("<[^>]+>", "", w.children[0].value)) for w in b._kept_box.children[1:]]
     assert labels == ["1. Trainees will be able to list three barriers to transfer without notes."]
     assert b.keep() is None and "already in your list" in b._status.value
     b._export_btn.click()
@@ -77,3 +80,17 @@ def test_a_long_objective_wraps_inside_the_builder():
     assert isinstance(b._sentence, widgets.Textarea) and b._sentence.disabled
     assert b._sentence.layout.width == "100%" and b._sentence.rows >= 3
     assert b._sentence.value == b.model.text
+
+
+def test_kept_objectives_wrap_stay_text_and_are_left_alone_by_mathjax():
+    """A kept objective was a Label: it never wrapped, and the page's MathJax typeset "$" in it."""
+    b = ObjectiveBuilder()
+    b.set(audience="Sales staff", behaviour="quote a $500 discount <b>correctly</b> for each of the ten practice customers "
+          "on the new price list", degree="with no errors")
+    assert b.keep() is not None
+    sentence = b._kept_box.children[1].children[0]
+    assert isinstance(sentence, widgets.HTML) and "<b>" not in sentence.value and "mathjax_ignore" in sentence.value
+    assert "pre-wrap" in sentence.value and sentence.layout.flex == "1 1 auto"
+    assert "$500" in html.unescape(sentence.value)
+    for button in (b._keep_btn, b._export_btn, b._kept_box.children[1].children[1]):
+        assert button.layout.width == "auto", button.description

@@ -76,3 +76,11 @@ def test_no_gini_of_talk_time_when_no_talk_time_was_entered():
     assert "talk time not recorded" in t._metrics.value and "Gini of talk time" not in t._metrics.value
     t.record("Cy", talk_seconds=40)
     assert "Gini of talk time 0.67" in t._metrics.value
+
+
+def test_buttons_fit_their_labels():
+    from ttt_widgets import ParticipationTracker
+
+    t = ParticipationTracker()
+    for button in (t._set_btn, t._undo_btn, t._pick_btn):
+        assert button.layout.width == "auto", button.description

@@ -1,5 +1,7 @@
 """The question coach driven from Python: checking questions and the sorting practice."""
 
+import html
+
 import ipywidgets as widgets
 
 from ttt_widgets import QuestionCoach
@@ -13,7 +15,8 @@ def test_check_shows_kind_level_and_a_rewrite_as_text():
     c._check_btn.click()
     assert c.last.kind == "closed"
     assert "Closed question, Bloom level: remember." in c._result.value
-    assert c._suggestion.value == c.last.suggestion and isinstance(c._suggestion, widgets.Label)
+    assert html.unescape(c._suggestion.value).endswith(f">{c.last.suggestion}</div>")
+    assert "mathjax_ignore" in c._suggestion.value
     c.check("Why might a learner pick this distractor?")
     assert "Open question, Bloom level: analyze." in c._result.value and c._suggestion.value == ""
 
@@ -47,3 +50,13 @@ def test_practice_round_with_feedback_and_score():
     assert "Done: 1 of" in c._practice_status.value and c._sort_btn.disabled
     c._restart_btn.click()
     assert c.practice.position == 0 and c._score.value == f"Sorted right: 0 of {len(bank)}"
+
+
+def test_the_rewrite_is_escaped_and_left_alone_by_mathjax():
+    """The rewrite repeats the trainee's words: it was a Label, which MathJax typesets and which never wraps."""
+    c = QuestionCoach()
+    c.check("Is a $5 voucher <i>better</i> than a $10 discount for this customer?")
+    assert "<i>" not in c._suggestion.value and "mathjax_ignore" in c._suggestion.value
+    assert "$5 voucher" in html.unescape(c._suggestion.value) and "pre-wrap" in c._suggestion.value
+    for button in (c._check_btn, c._sort_btn, c._next_btn, c._restart_btn):
+        assert button.layout.width == "auto", button.description

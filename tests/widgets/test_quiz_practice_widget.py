@@ -43,3 +43,12 @@ def test_nothing_due_is_said_plainly(tmp_path):
     _answer_all(q, (True, True, True))
     assert q.practise() == 0
     assert "Nothing from this quiz is due today. The next one is due on 2025-03-05" in q._status.value
+
+
+def test_the_box_counts_wrap_instead_of_running_off_the_edge(tmp_path):
+    """The counts line is over 100 characters: in a Label (which never wraps) it ran past a narrow notebook."""
+    import ipywidgets as widgets
+
+    q = Quiz("trainer-role", practice=True, deck=_deck(tmp_path))
+    assert isinstance(q._boxes, widgets.HTML) and q._boxes.layout.flex == "1 1 20em"
+    assert q._practice_row.layout.flex_flow == "row wrap" and len(q._boxes.value) > 100

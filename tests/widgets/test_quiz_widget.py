@@ -1,3 +1,5 @@
+import html
+
 import ipywidgets as widgets
 
 from ttt_widgets import Quiz
@@ -135,3 +137,29 @@ def test_answers_are_remembered_in_the_trainee_deck(data_dir):
     q.submit()
     saved = list((data_dir / "review").glob("*.json"))
     assert len(saved) == 1 and "trainer-role/expert-blind-spot" in saved[0].read_text()
+
+
+HOSTILE_TEX = r"$$\href{javascript:alert(1)}{click me}$$"
+
+
+def test_checkbox_answers_that_could_hold_tex_are_shielded_from_mathjax():
+    """Checkbox labels are typeset by the page's MathJax ("$5 or $10" became a formula); radio labels are not."""
+    data = {"id": "tex", "title": "T", "questions": [{"id": "m", "type": "multiple", "prompt": "Which?", "answers": [
+        {"text": HOSTILE_TEX, "correct": True, "feedback": "f"},
+        {"text": "It costs $5 or $10 <b>each</b>", "correct": False, "feedback": "f", "diagnosis": "d"},
+        {"text": "A plain answer", "correct": True, "feedback": "f"}]}]}
+    q = Quiz(data, shuffle=False, remember=False)
+    tex, price, plain = q._checks
+    for box, text in ((tex, HOSTILE_TEX), (price, "It costs $5 or $10 <b>each</b>")):
+        assert box.description_allow_html and "mathjax_ignore" in box.description and "tex2jax_ignore" in box.description
+        assert "<b>" not in box.description and html.unescape(box.description).endswith(f">{text}</span>")
+    assert plain.description == "A plain answer" and not plain.description_allow_html
+    q.select(HOSTILE_TEX, "A plain answer")
+    assert q.submit().correct
+
+
+def test_buttons_fit_their_labels():
+    """Large type cut the fixed-width buttons to "Check a...", "Next que..."."""
+    q = Quiz("trainer-role", shuffle=False, remember=False, practice=True)
+    for b in (q._submit_btn, q._next_btn, q._retry_btn, q._practice_btn):
+        assert b.layout.width == "auto", b.description

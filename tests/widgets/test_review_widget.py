@@ -1,5 +1,7 @@
 """The Review widget at the top of modules 02-10: earlier modules' questions due today."""
 
+import html
+
 from ttt_widgets import FixedClock, Quiz, Review, ReviewDeck
 
 
@@ -41,3 +43,26 @@ def test_check_again_picks_up_a_new_day(tmp_path):
     r._refresh_btn.click()
     assert r.count == 1 and "1 due today" in r._intro.value
     assert "1 question(s) in your deck" in r.describe()
+
+
+def test_a_damaged_deck_is_explained_in_the_review_and_nothing_is_lost(tmp_path):
+    deck = _deck(tmp_path)
+    deck.record("welcome/run-cell", False)
+    deck.path.write_text(deck.path.read_text().replace('"box": 1', '"box": 0'))  # a hand edit gone wrong
+    r = Review("03", deck=_deck(tmp_path, "2025-03-04"), new_limit=0)
+    assert "Your review deck:" in r._status.value and "'welcome/run-cell'" in html.unescape(r._status.value)
+    assert "nothing is lost" in r._status.value and "damaged-" in r._status.value
+    assert len(list(deck.path.parent.glob("*.damaged-*.json"))) == 1
+
+
+def test_a_deck_damaged_while_the_quiz_is_open_is_explained_after_the_next_answer(tmp_path):
+    quiz = Quiz("trainer-role", deck=_deck(tmp_path))
+    quiz.select(*quiz.model.key())
+    quiz.submit()
+    assert quiz._notice.value == ""
+    quiz.deck.path.write_text("<<<< merge conflict")
+    quiz.next()
+    quiz.select(*quiz.model.key())
+    quiz.submit()
+    assert "could not be read in full" in quiz._notice.value and "nothing is lost" in quiz._notice.value
+    assert len(_deck(tmp_path).items) == 2  # both answers kept in the repaired deck

@@ -134,22 +134,51 @@ class LeitnerScheduler:
         >>> LeitnerScheduler.from_dict(s.to_dict()).next_due("a")
         5
         """
+        s, problems = cls.salvage(data)
+        if problems:
+            raise ValueError(problems[0])
+        return s
+
+    @classmethod
+    def salvage(cls, data: object, day_range: tuple[int, int] | None = None) -> tuple["LeitnerScheduler", list[str]]:
+        """Rebuild what can be rebuilt from saved boxes: ``(scheduler of the sound cards, [problem, ...])``.
+
+        A card with a missing or out-of-range box or day is left out and named in the problems; damaged intervals
+        give the default ones (their cards are kept, the boxes they are in still exist). ``day_range`` (first, last)
+        bounds the due days, e.g. to the days a calendar can show.
+
+        >>> s, problems = LeitnerScheduler.salvage({"cards": {"a": {"box": 2, "due_day": 4}, "b": {"box": 9}}})
+        >>> list(s.cards), problems
+        (['a'], ["saved card 'b' lacks its box or due day"])
+        """
+        problems: list[str] = []
         if not isinstance(data, dict) or not isinstance(data.get("cards"), dict):
-            raise ValueError("saved boxes must be a mapping with 'intervals' and 'cards'")
-        s = cls(intervals=data.get("intervals", DEFAULT_INTERVALS))
+            return cls(), ["saved boxes must be a mapping with 'intervals' and 'cards'"]
+        try:
+            s = cls(intervals=data.get("intervals", DEFAULT_INTERVALS))
+        except (TypeError, ValueError) as exc:
+            problems.append(f"saved box intervals are damaged ({exc}); the default ones are used")
+            s = cls()
+        low, high = day_range if day_range is not None else (0, None)
         for item, card in data["cards"].items():
+            if not isinstance(item, str) or not item.strip():
+                problems.append(f"a saved card has no name: {item!r}")
+                continue
             try:
                 box, due = card["box"], card["due_day"]
                 reviews, lapses = card.get("reviews", 0), card.get("lapses", 0)
-            except (TypeError, KeyError):
-                raise ValueError(f"saved card {item!r} lacks its box or due day") from None
+            except (TypeError, KeyError, AttributeError):
+                problems.append(f"saved card {item!r} lacks its box or due day")
+                continue
             values = (box, due, reviews, lapses)
-            if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in values) or not 1 <= box <= s.boxes:
-                raise ValueError(f"saved card {item!r} has a box or day out of range: {card!r}")
+            if (any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in values) or not 1 <= box <= s.boxes
+                    or due < low or (high is not None and due > high)):
+                problems.append(f"saved card {item!r} has a box or day out of range: {card!r}")
+                continue
             s.add([item], day=due)
             c = s.cards[item]
             c.box, c.reviews, c.lapses = box, reviews, lapses
-        return s
+        return s, problems
 
     def plan(self, first_day: int, last_day: int) -> dict[int, list[str]]:
         """Which items fall due on each day in a range if every answer from now on is correct (a forecast)."""

@@ -249,18 +249,26 @@ def _normalise(text: str) -> tuple[str, bool]:
     return plain, had_markup
 
 
-def _restore_case(part: str | None, raw: str) -> str | None:
+def _restore_case(part: str | None, raw: str, names: bool = False) -> str | None:
     """``part`` (lower case) with the words that are written with capitals inside them in ``raw`` put back
-    (acronyms and names: WHO, SBI, PowerPoint), unless ``raw`` is written in capitals throughout."""
+    (acronyms and names: WHO, SBI, PowerPoint), unless ``raw`` is written in capitals throughout.
+
+    With ``names``, a word that starts with a capital where no sentence starts (Kolb, Bloom, A or B) is put back too.
+    """
     if not part:
         return part
     letters = [c for c in raw if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
         return part
     cased = {}
-    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9'-]*", raw):
+    for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9'-]*", raw):
+        word = m.group(0)
         if any(c.isupper() for c in word[1:]):
             cased.setdefault(word.lower(), word)
+        elif names and word[0].isupper():
+            before = raw[max(0, m.start() - 8):m.start()].rstrip(" \t\"'\u2018\u201c(")
+            if before and not before.endswith((".", "?", "!", ":")):  # not where a sentence starts
+                cased.setdefault(word.lower(), word)
     if not cased:
         return part
     return re.sub(r"[a-z0-9][a-z0-9'-]*", lambda m: cased.get(m.group(0), m.group(0)), part)

@@ -24,7 +24,7 @@ from typing import Any
 from traitlets import Dict, HasTraits, Int, List, Unicode
 
 from ..loader import load_content, validate_content
-from .objectives import BLOOM_LEVELS, clean_text
+from .objectives import BLOOM_LEVELS, _restore_case, clean_text
 
 __all__ = ["QuestionAnalysis", "classify_question", "QuestionPractice", "SortResult"]
 
@@ -190,7 +190,7 @@ def classify_question(text: str) -> QuestionAnalysis:
         if cues.search(core) or any(p.search(core) for p in patterns):
             level = level_id
             break
-    suggestion = _rewrite(core, rules) if kind == "closed" else None
+    suggestion = _restore_case(_rewrite(core, rules), raw, names=True) if kind == "closed" else None
     if kind == "open" and any(p.match(core) for p in rules.generic):
         level = "remember"
         reason = "It is open in form, but it asks nothing about the content: most people stay silent."

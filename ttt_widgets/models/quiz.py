@@ -10,7 +10,7 @@ Across real days, a trainee's answers are kept in a :class:`~ttt_widgets.models.
 
 Answer order: with ``shuffle_seed`` (the trainee's id), the answers of each question are put in an order of their
 own for that trainee, the same at every rerun, so the position of the right answer carries no cue
-(Haladyna, Downing & Rodriguez 2002, guideline 25: place the right answer in every position about equally often).
+(Haladyna, Downing & Rodriguez 2002, guideline 20: vary the location of the right answer).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class QuizModel(HasTraits):
     Examples
     --------
     >>> m = QuizModel("trainer-role")
-    >>> result = m.submit([0])
+    >>> result = m.submit(list(m.key()))  # the right answer(s), wherever they are
     >>> result.correct, m.score
     (True, 1)
     """

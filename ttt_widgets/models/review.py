@@ -11,7 +11,8 @@ Test-enhanced learning, *Psychological Science* 17(3), 249-255).
 
 The deck is one JSON file per trainee (``<data dir>/review/<participant>.json``), rewritten atomically (a temporary
 file in the same folder, then ``os.replace``), and re-read before every change so that two open notebooks of the
-same trainee add to the same deck rather than overwrite each other's cards.
+same trainee add to the same deck rather than overwrite each other's cards. A damaged or hand-edited file loses
+nothing: it is copied aside, its sound cards are kept, and :attr:`ReviewDeck.problem` says what happened.
 
 "Today" comes from a clock: :class:`SystemClock` (the computer's date, or ``TTT_TODAY=YYYY-MM-DD``) or a
 :class:`FixedClock` that tests and demonstrations move by hand.
@@ -31,11 +32,17 @@ import logging
 import os
 import re
 import tempfile
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable
 
 from .leitner import DEFAULT_INTERVALS, LeitnerScheduler
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: writes stay atomic, two kernels answering in the same instant may not both count
+    fcntl = None
 
 __all__ = ["Clock", "SystemClock", "FixedClock", "ReviewDeck", "deck_path", "review_items", "FORMAT_VERSION"]
 
@@ -138,6 +145,11 @@ class ReviewDeck:
         self.path = deck_path(participant, None if folder == "default" else folder) if folder is not None else None
         self.scheduler = LeitnerScheduler(intervals=intervals)
         self._intervals = tuple(intervals)
+        #: the last trouble with the saved file, in words for the trainee (None when there was none)
+        self.problem: str | None = None
+        self._pending = False
+        self._unreadable = False
+        self._unsaved: set[str] = set()
         self.reload()
 
     # -- reading -----------------------------------------------------------------------------------------------
@@ -145,22 +157,93 @@ class ReviewDeck:
         return self.clock.today()
 
     def reload(self) -> None:
-        """Read the saved deck again (a damaged file is set aside as ``*.damaged`` and an empty deck started)."""
-        if self.path is None or not self.path.exists():
+        """Read the saved deck again.
+
+        A damaged or hand-edited file never loses anything: its sound cards are kept (with those of this sitting),
+        the file as it was is copied aside as ``<name>.damaged-<time>.json``, the repaired deck is saved, and
+        :attr:`problem` says so in words a trainee can act on. A file that cannot be read at all (permissions) is
+        never written over: answers of this sitting count but are not saved until it can be read again.
+        """
+        if self.path is None:
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-                raise ValueError(f"unknown deck format {data.get('version') if isinstance(data, dict) else data!r}")
-            self.scheduler = LeitnerScheduler.from_dict(data["boxes"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            aside = self.path.with_suffix(".damaged")
-            log.warning("review deck %s could not be read (%s); set aside as %s", self.path, exc, aside.name)
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            self._unreadable = False
+            return
+        except OSError as exc:
+            self._unreadable = True
+            self._report(f"Your review deck ({self.path.name}) cannot be read: {exc.strerror or exc}. Answers given "
+                         "now count, but they are not saved over it; once the file can be read again, they will be.")
+            return
+        self._unreadable = False
+        scheduler, problems = self._parse(raw)
+        # answers given while the file could not be read are newer than the file's
+        for item in self._unsaved:
+            card = self.scheduler.cards.get(item)
+            if card is not None and card.box <= scheduler.boxes:
+                scheduler.cards[item] = card
+        if not problems:
+            self.scheduler = scheduler
+            return
+        # keep what this sitting already knew (read before the damage, or answered since) beside the sound cards
+        for item, card in self.scheduler.cards.items():
+            if item not in scheduler.cards and card.box <= scheduler.boxes:
+                scheduler.cards[item] = card
+        self.scheduler = scheduler
+        aside = self._set_aside(raw)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        kept = f"{len(scheduler.cards)} question(s) kept in your deck"
+        where = (f"the file as it was is saved beside it as {aside.name}, so nothing is lost" if aside is not None
+                 else "the damaged file could not be copied aside and is left as it is")
+        self._report(f"Your review deck ({self.path.name}) could not be read in full: {problems[0]}{more}. {kept}; "
+                     f"{where}.")
+        if aside is not None:
             try:
-                os.replace(self.path, aside)
-            except OSError:
-                pass
-            self.scheduler = LeitnerScheduler(intervals=self._intervals)
+                self.save()
+            except OSError as exc:
+                log.warning("could not save the repaired review deck %s: %s", self.path, exc)
+
+    def _parse(self, raw: bytes) -> tuple[LeitnerScheduler, list[str]]:
+        fresh = LeitnerScheduler(intervals=self._intervals)
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            return fresh, [f"it is not valid JSON ({exc})"]
+        if not isinstance(data, dict):
+            return fresh, ["it holds no deck"]
+        if data.get("version") != FORMAT_VERSION:
+            return fresh, [f"unknown deck format {data.get('version')!r} (expected {FORMAT_VERSION})"]
+        # due days are calendar days: a day no calendar can show is damage, not a far-off review
+        return LeitnerScheduler.salvage(data.get("boxes"), day_range=(1, date.max.toordinal()))
+
+    def _set_aside(self, raw: bytes) -> Path | None:
+        """Copy the damaged file beside the deck under a name used once; None when it cannot be written."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        for n in range(100):
+            aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{f'-{n}' if n else ''}.json")
+            try:
+                with open(aside, "xb") as fh:
+                    fh.write(raw)
+                return aside
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                log.warning("could not set the damaged review deck %s aside: %s", self.path, exc)
+                return None
+        return None
+
+    def _report(self, message: str) -> None:
+        log.warning("%s", message)
+        self.problem = message
+        self._pending = True
+
+    def take_problem(self) -> str | None:
+        """The trouble with the saved file not yet shown to the trainee (once), or None."""
+        if not self._pending:
+            return None
+        self._pending = False
+        return self.problem
 
     def __contains__(self, item: str) -> bool:
         return item in self.scheduler.cards
@@ -195,18 +278,36 @@ class ReviewDeck:
     # -- acting ------------------------------------------------------------------------------------------------
     def record(self, item: str, correct: bool) -> date:
         """Record today's answer to ``item`` (a new card starts in box 1) and save; returns the day it is next due."""
-        self.reload()  # another notebook of the same trainee may have saved since
-        today = self.today().toordinal()
-        if item not in self.scheduler.cards:
-            self.scheduler.add([item], day=today)
-        nxt = self.scheduler.record(item, bool(correct), today)
-        self.save()
+        with self._locked():  # read, change and write as one step: two notebooks answering at once both count
+            self.reload()  # another notebook of the same trainee may have saved since
+            today = self.today().toordinal()
+            if item not in self.scheduler.cards:
+                self.scheduler.add([item], day=today)
+            nxt = self.scheduler.record(item, bool(correct), today)
+            self._unsaved.add(item)
+            self.save()
         return date.fromordinal(nxt)
+
+    @contextmanager
+    def _locked(self):
+        """Hold an exclusive lock on the deck's folder (POSIX ``flock``; elsewhere, no lock)."""
+        if self.path is None or fcntl is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def save(self) -> None:
         """Write the deck atomically (nothing is written for an in-memory deck)."""
         if self.path is None:
             return
+        if self._unreadable:
+            raise OSError(f"the review deck {self.path} cannot be read, so it is not written over")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"version": FORMAT_VERSION, "participant": self.participant, "boxes": self.scheduler.to_dict()}
         fd, tmp = tempfile.mkstemp(prefix=".deck-", suffix=".tmp", dir=self.path.parent)
@@ -216,6 +317,7 @@ class ReviewDeck:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
+            self._unsaved.clear()
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

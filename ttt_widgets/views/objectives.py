@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..models.objectives import BLOOM_LEVELS, ObjectiveAnalysis, ObjectiveDraft, clean_text
+from ..live._safe import text_html
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["ObjectiveBuilder", "ladder_html"]
@@ -79,9 +80,10 @@ class ObjectiveBuilder(widgets.VBox):
         self._problems = widgets.HTML(layout=widgets.Layout(width="60%"))
         self._body = widgets.HBox([self._problems, self._ladder])
         self._keep_btn = widgets.Button(description="Keep this objective", button_style="primary",
-                                        tooltip="Copy the finished objective to your list")
-        self._export_btn = widgets.Button(description="Export as Markdown", tooltip="Show your list as Markdown")
-        self._buttons = widgets.HBox([self._keep_btn, self._export_btn])
+                                        tooltip="Copy the finished objective to your list", layout=widgets.Layout(width="auto"))
+        self._export_btn = widgets.Button(description="Export as Markdown", tooltip="Show your list as Markdown",
+                                          layout=widgets.Layout(width="auto"))
+        self._buttons = widgets.HBox([self._keep_btn, self._export_btn], layout=widgets.Layout(flex_flow="row wrap"))
         self._status = widgets.HTML()
         self._kept_box = widgets.VBox()
         self._markdown = widgets.Textarea(layout=widgets.Layout(width="100%", height="120px", display="none"),
@@ -151,9 +153,11 @@ class ObjectiveBuilder(widgets.VBox):
         rows = []
         for i, text in enumerate(self.model.kept):
             remove = widgets.Button(description="Remove", tooltip=f"Remove objective {i + 1}",
-                                    layout=widgets.Layout(width="80px"))
+                                    layout=widgets.Layout(width="auto", flex="0 0 auto"))
             remove.on_click(lambda _, i=i: self.remove(i))
-            rows.append(widgets.HBox([widgets.Label(f"{i + 1}. {text}"), remove]))
+            # the trainee's sentence wraps (a Label ran off the right edge) and is escaped, untouched by MathJax
+            sentence = widgets.HTML(text_html(f"{i + 1}. {text}"), layout=widgets.Layout(flex="1 1 auto", width="auto"))
+            rows.append(widgets.HBox([sentence, remove], layout=widgets.Layout(align_items="center")))
         head = widgets.HTML(f"<b>Your objectives ({len(rows)})</b>") if rows else widgets.HTML("")
         self._kept_box.children = [head, *rows]
 

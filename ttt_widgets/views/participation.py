@@ -61,15 +61,18 @@ class ParticipationTracker(widgets.VBox):
         self._title = widgets.HTML("<h3 style='margin:4px 0'>Who has been heard?</h3>")
         self._names = widgets.Textarea(placeholder="Type or paste names, one per line or separated by commas",
                                        layout=widgets.Layout(width="420px", height="90px"))
-        self._set_btn = widgets.Button(description="Set participants", tooltip="Start a new log with these names")
+        self._set_btn = widgets.Button(description="Set participants", tooltip="Start a new log with these names",
+                                       layout=widgets.Layout(width="auto"))
         self._names_box = widgets.HBox([self._names, self._set_btn])
         self._kind = widgets.ToggleButtons(options=list(KINDS), value="comment", description="Kind")
         self._talk = widgets.BoundedFloatText(value=0, min=0, max=3600, step=5, description="Talk (s)",
                                               layout=widgets.Layout(width="160px"))
-        self._undo_btn = widgets.Button(description="Undo last", tooltip="Remove the last contribution")
+        self._undo_btn = widgets.Button(description="Undo last", tooltip="Remove the last contribution",
+                                        layout=widgets.Layout(width="auto"))
         self._kind_row = widgets.HBox([self._kind, self._talk, self._undo_btn], layout=widgets.Layout(flex_flow="row wrap"))
         self._buttons = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
-        self._pick_btn = widgets.Button(description="Pick someone", button_style="info", tooltip="Call on someone at random")
+        self._pick_btn = widgets.Button(description="Pick someone", button_style="info", tooltip="Call on someone at random",
+                                        layout=widgets.Layout(width="auto"))
         self._quiet = widgets.Checkbox(value=True, description="favour the quiet", indent=False)
         self._picked = widgets.Label(layout=widgets.Layout(min_width="200px"))
         self._picked.style.font_size = "1.6em"

@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from ..models.objectives import BLOOM_LEVELS
 from ..models.questions import QuestionAnalysis, QuestionPractice, SortResult, classify_question
+from ..live._safe import text_html
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["QuestionCoach"]
@@ -47,9 +48,10 @@ class QuestionCoach(widgets.VBox):
         self._title = widgets.HTML("<h3 style='margin:4px 0'>Question coach</h3>")
         self._input = widgets.Textarea(placeholder="Type a question you would ask your group, e.g. Did everyone understand?",
                                        layout=widgets.Layout(width="100%", height="60px"))
-        self._check_btn = widgets.Button(description="Check question", button_style="primary")
+        self._check_btn = widgets.Button(description="Check question", button_style="primary", layout=widgets.Layout(width="auto"))
         self._result = widgets.HTML()
-        self._suggestion = widgets.Label(layout=widgets.Layout(width="auto"))
+        # the rewrite is built from the trainee's words: escaped, wrapped, and left alone by MathJax (a Label is not)
+        self._suggestion = widgets.HTML(layout=widgets.Layout(width="100%"))
         self._status = widgets.HTML()
         coach = widgets.VBox([self._input, self._check_btn, self._status, self._result, self._suggestion])
 
@@ -58,9 +60,9 @@ class QuestionCoach(widgets.VBox):
                                            description="Kind", tooltips=["Many possible answers", "One right answer, yes/no, or a fact"])
         self._level = widgets.Dropdown(options=[("(choose)", None)] + [(lv.capitalize(), lv) for lv in BLOOM_LEVELS],
                                        value=None, description="Level")
-        self._sort_btn = widgets.Button(description="Check my sorting", button_style="primary")
-        self._next_btn = widgets.Button(description="Next question")
-        self._restart_btn = widgets.Button(description="Start again")
+        self._sort_btn = widgets.Button(description="Check my sorting", button_style="primary", layout=widgets.Layout(width="auto"))
+        self._next_btn = widgets.Button(description="Next question", layout=widgets.Layout(width="auto"))
+        self._restart_btn = widgets.Button(description="Start again", layout=widgets.Layout(width="auto"))
         self._practice_status = widgets.HTML()
         self._score = widgets.Label()
         practice = widgets.VBox([self._prompt, self._kind, self._level,
@@ -111,7 +113,7 @@ class QuestionCoach(widgets.VBox):
         parts += [message_html(p, "warn", "Note:") for p in result.problems]
         if result.suggestion:
             parts.append(message_html("Try asking it openly (below):", "info", "Suggestion:"))
-            self._suggestion.value = result.suggestion
+            self._suggestion.value = text_html(result.suggestion, "div", "font-size:1.1em;margin:2px 0 6px 0")
         self._result.value = "".join(parts)
         return result
 

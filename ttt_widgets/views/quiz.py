@@ -32,6 +32,26 @@ def trainee_deck(clock=None) -> ReviewDeck:
     return ReviewDeck(trainee_id(), clock=clock)
 
 
+#: MathJax 3 leaves elements of class ``mathjax_ignore`` alone (MathJax 2: ``tex2jax_ignore``)
+_NO_MATH = "tex2jax_ignore mathjax_ignore"
+
+
+def _option_checkbox(text: str) -> widgets.Checkbox:
+    """A checkbox labelled with an answer's text, shown literally.
+
+    The page's LaTeX typesetter runs over Checkbox labels (radio button labels are left alone): "$5 or $10" would
+    be set as a formula, and ``$$\\href{javascript:...}{...}$$`` in a quiz file as a link. A text that could hold
+    TeX (a dollar sign or a backslash) is therefore given as escaped HTML inside an element MathJax skips.
+    """
+    box = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"))
+    if "$" in text or "\\" in text:
+        box.description_allow_html = True
+        box.description = f'<span class="{_NO_MATH}">{esc(text)}</span>'
+    else:
+        box.description = text
+    return box
+
+
 def _strip_verdict(text: str) -> str:
     rest = _VERDICT.sub("", text, count=1)
     return (rest[:1].upper() + rest[1:]) if rest else text
@@ -86,10 +106,12 @@ class Quiz(widgets.VBox):
         if practice:
             self._build_practice()
             children.append(self._practice_row)
+        children.append(self._notice)
         super().__init__(children=children, **kwargs)
         self.add_class("ttt-quiz")
         self._wire()
         self._show_question()
+        self._show_deck_problem()
 
     # -- build, wire, show -------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -99,17 +121,22 @@ class Quiz(widgets.VBox):
         self._radio = widgets.RadioButtons(options=[], value=None, layout=widgets.Layout(width="auto"))
         self._checks: list[widgets.Checkbox] = []
         self._choices_box = widgets.VBox()
-        self._submit_btn = widgets.Button(description="Check answer", button_style="primary", tooltip="Check your answer")
-        self._next_btn = widgets.Button(description="Next question", tooltip="Go to the next question")
-        self._retry_btn = widgets.Button(description="Retry missed", tooltip="Practise the questions you missed")
-        self._buttons = widgets.HBox([self._submit_btn, self._next_btn, self._retry_btn])
+        # the default fixed button width cuts the labels in large type ("Check a...")
+        fit = dict(layout=widgets.Layout(width="auto"))
+        self._submit_btn = widgets.Button(description="Check answer", button_style="primary", tooltip="Check your answer", **fit)
+        self._next_btn = widgets.Button(description="Next question", tooltip="Go to the next question", **fit)
+        self._retry_btn = widgets.Button(description="Retry missed", tooltip="Practise the questions you missed", **fit)
+        self._buttons = widgets.HBox([self._submit_btn, self._next_btn, self._retry_btn],
+                                     layout=widgets.Layout(flex_flow="row wrap"))
         self._status = widgets.HTML()
         self._score = widgets.Label()
+        #: trouble with the saved review deck (damaged or unreadable file), told once
+        self._notice = widgets.HTML()
 
     def _build_practice(self) -> None:
         self._practice_btn = widgets.Button(description="Practise what is due today", tooltip="Start today's practice round",
                                             layout=widgets.Layout(width="auto"))
-        self._boxes = widgets.Label(layout=widgets.Layout(width="auto"))
+        self._boxes = widgets.HTML(layout=widgets.Layout(flex="1 1 20em"))  # a Label would not wrap its long line
         self._practice_row = widgets.HBox([self._practice_btn, self._boxes], layout=widgets.Layout(flex_flow="row wrap"))
         self._practice_btn.on_click(lambda _: self.practise())
 
@@ -127,9 +154,9 @@ class Quiz(widgets.VBox):
         due = self._due_today()
         later = [self.deck.next_due(k) for k in keys if k in self.deck and k not in due]
         nxt = f" Next review: {min(later).isoformat()}." if later else ""
-        self._boxes.value = (f"Today ({self.deck.today().isoformat()}): {len(due)} due. Questions per box: "
-                             + ", ".join(f"box {i + 1}: {n}" for i, n in enumerate(counts))
-                             + f"; never answered: {len(keys) - sum(counts)}.{nxt}")
+        self._boxes.value = esc(f"Today ({self.deck.today().isoformat()}): {len(due)} due. Questions per box: "
+                                + ", ".join(f"box {i + 1}: {n}" for i, n in enumerate(counts))
+                                + f"; never answered: {len(keys) - sum(counts)}.{nxt}")
 
     def _due_today(self) -> list[str]:
         """Keys of this quiz's questions due today: due cards and questions never answered."""
@@ -167,12 +194,16 @@ class Quiz(widgets.VBox):
             self._radio.description = "Answer"
             self._choices_box.children = [self._radio]
         else:
-            self._checks = [widgets.Checkbox(value=False, description=text, indent=False, layout=widgets.Layout(width="auto"))
-                            for text in m.options()]
+            self._checks = [_option_checkbox(text) for text in m.options()]
             self._choices_box.children = [widgets.Label("Choose all that apply:"), *self._checks]
         self._submit_btn.disabled = False
         self._next_btn.disabled = True
         self._retry_btn.disabled = True
+
+    def _show_deck_problem(self) -> None:
+        problem = self.deck.take_problem() if self.deck is not None else None
+        if problem:
+            status(self._notice, problem, "warn", "Your review deck:")
 
     def _update_score(self) -> None:
         m = self.model
@@ -215,6 +246,7 @@ class Quiz(widgets.VBox):
                 self.deck.record(self._item_key(result.question_id), result.correct)
             except OSError as exc:  # the answer still counts in this sitting
                 log.warning("could not save the review deck: %s", exc)
+            self._show_deck_problem()
         self._status.value = self._feedback_html(result)
         self._update_score()
         self._submit_btn.disabled = True
@@ -238,6 +270,7 @@ class Quiz(widgets.VBox):
         if self.deck is None:
             raise QuizError("practice needs a review deck: create the quiz with practice=True")
         self.deck.reload()
+        self._show_deck_problem()
         keys = self._keys()
         n = self.model.start_round([keys[k] for k in self._due_today()])
         self._show_question()

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..loader import list_content, load_content
 from ..models.review import Clock, ReviewDeck, review_items
-from ._common import esc, guarded
+from ._common import esc, guarded, message_html
 from .quiz import Quiz, trainee_deck
 
 __all__ = ["Review"]
@@ -72,7 +72,8 @@ class Review(widgets.VBox):
         self.deck.reload()
         quizzes = [load_content("quizzes", name) for name in list_content("quizzes")]
         items = review_items(self.deck, quizzes, self.module, new_limit=self.new_limit, limit=self.limit)
-        self._status.value = ""
+        problem = self.deck.take_problem()
+        self._status.value = message_html(problem, "warn", "Your review deck:") if problem else ""
         if not items:
             nxt = self.deck.next_review()
             when = f" The next question falls due on {nxt.isoformat()}." if nxt else ""
