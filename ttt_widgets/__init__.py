@@ -106,6 +106,7 @@ _EXPORTS: dict[str, str] = {
     "QuizResult": ".models.fidelity",
     "estimate_retention": ".models.fidelity",
     "synthetic_programme": ".models.fidelity",
+    "ProgrammeStore": ".programme.store",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",
@@ -155,3 +156,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.observation import ObservationChecklist
     from .models.pathway import Pathway, PathwayRules, TrainerProgress
     from .models.pool import RosterCSVError, Trainer, TrainerPool
+    from .programme.store import ProgrammeStore
