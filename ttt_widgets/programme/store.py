@@ -78,6 +78,8 @@ demos_t = sa.Table(
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("data", sa.Text, nullable=False),
     sa.Column("created", sa.Float, nullable=False),
+    # one demo per trainee, rubric and day: observers on separate devices add their sheets to it
+    sa.UniqueConstraint("trainee", "rubric", "held_on", name="uq_ttt_prog_demo"),
 )
 observations_t = sa.Table(
     "ttt_prog_observations", metadata,
@@ -141,19 +143,25 @@ class ProgrammeStore:
         self._ready = False
 
     # -- transactions ----------------------------------------------------------------------------------------
-    def _run(self, fn, write: bool = False):
+    def _run(self, fn, write: bool = False, attempts: int = 1):
+        """``fn(conn)`` in one transaction; a write that meets a concurrent one's unique key is tried again up to
+        ``attempts`` times in all (it then sees the other's row)."""
         self._ensure_schema()
-        try:
-            conn = self._base.engine.connect()
-            if write:
-                conn = conn.execution_options(ttt_write=True)
-            with conn, conn.begin():
-                return fn(conn)
-        except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, IntegrityError):
+        for attempt in range(attempts):
+            try:
+                conn = self._base.engine.connect()
+                if write:
+                    conn = conn.execution_options(ttt_write=True)
+                with conn, conn.begin():
+                    return fn(conn)
+            except IntegrityError as exc:
+                if attempt < attempts - 1:
+                    continue
                 raise StoreError(f"the programme store refused the write: {str(exc.orig).splitlines()[0]}") from None
-            raise StoreUnavailable(f"the programme store at {self!r} cannot be reached: "
-                                   f"{str(getattr(exc, 'orig', exc)).splitlines()[0][:200]}") from exc
+            except (OperationalError, DBAPIError) as exc:
+                raise StoreUnavailable(f"the programme store at {self!r} cannot be reached: "
+                                       f"{str(getattr(exc, 'orig', exc)).splitlines()[0][:200]}") from exc
+        raise AssertionError("unreachable")
 
     def _ensure_schema(self) -> None:
         with self._lock:
@@ -301,17 +309,28 @@ class ProgrammeStore:
                 "created": time.time()}
 
     def save_demo(self, demo: TeachingDemo, demo_id: int | None = None) -> int:
-        """Store a demo (a new one, or replace ``demo_id``); returns its id."""
-        row = self._demo_row(demo)
+        """Store a demo; returns its id.
 
+        Observers' sheets merge: when a demo of the same trainee, rubric and day is stored, this demo's sheets are
+        added to it (an observer's earlier sheet is replaced), so observers scoring on separate devices make one
+        demo whose outcome is theirs together. With ``demo_id``, that demo is replaced as a whole.
+        """
         def work(conn):
             self._require(conn, demo.trainee)
-            if demo_id is None:
-                return conn.execute(demos_t.insert().values(**row).returning(demos_t.c.id)).scalar_one()
-            if not conn.execute(demos_t.update().where(demos_t.c.id == demo_id).values(**row)).rowcount:
-                raise ValueError(f"no demo {demo_id} to replace")
-            return demo_id
-        return self._run(work, write=True)
+            if demo_id is not None:
+                if not conn.execute(demos_t.update().where(demos_t.c.id == demo_id).values(**self._demo_row(demo))).rowcount:
+                    raise ValueError(f"no demo {demo_id} to replace")
+                return demo_id
+            found = conn.execute(sa.select(demos_t.c.id, demos_t.c.data).where(
+                demos_t.c.trainee == demo.trainee, demos_t.c.rubric == demo.rubric.id,
+                demos_t.c.held_on == _iso(demo.held_on)).with_for_update()).first()
+            if found is None:
+                return conn.execute(demos_t.insert().values(**self._demo_row(demo)).returning(demos_t.c.id)).scalar_one()
+            merged = TeachingDemo.from_dict(json.loads(found.data), rubric=demo.rubric)
+            merged.sheets.update(demo.sheets)
+            conn.execute(demos_t.update().where(demos_t.c.id == found.id).values(**self._demo_row(merged)))
+            return found.id
+        return self._run(work, write=True, attempts=3)
 
     def demos(self, trainee: str | None = None) -> list[tuple[int, TeachingDemo]]:
         """``(id, demo)`` pairs, oldest first (of one trainee if given)."""
