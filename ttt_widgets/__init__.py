@@ -107,6 +107,8 @@ _EXPORTS: dict[str, str] = {
     "estimate_retention": ".models.fidelity",
     "synthetic_programme": ".models.fidelity",
     "ProgrammeStore": ".programme.store",
+    "TrainerPoolBoard": ".views.programme",
+    "DemoScorer": ".views.programme",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",
@@ -157,3 +159,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.pathway import Pathway, PathwayRules, TrainerProgress
     from .models.pool import RosterCSVError, Trainer, TrainerPool
     from .programme.store import ProgrammeStore
+    from .views.programme import DemoScorer, TrainerPoolBoard
