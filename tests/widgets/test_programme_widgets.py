@@ -102,9 +102,13 @@ def test_demo_scorer_marks_notes_feedback_outcome_and_save(programme_url):
 def test_demo_scorer_switches_rubric_and_refuses_to_save_without_names():
     s = DemoScorer(False, rubric="ttt-presentation", driver="manual")
     assert "Opening" in s._items_box.children[0].value
-    assert s._marks["hook"].options == (("-", ""), ("Yes", "yes"), ("Iffy", "iffy"), ("No", "no"))
+    assert [b.description for b in s._buttons["hook"].values()] == ["Yes", "Iffy", "No"]
+    s._buttons["hook"]["no"].click()  # a tap marks, a second tap clears
+    assert s._marks == {"hook": "no"} and s._buttons["hook"]["no"].button_style == "danger"
+    s._buttons["hook"]["no"].click()
+    assert s._marks == {} and s._buttons["hook"]["no"].button_style == ""
     assert s.save() is None and "observer" in s._status.value
     s._observer.value = "kim"
     assert s.save() is None and "trainee" in s._status.value
     s._rubric.value = "carpentries-checkout"
-    assert "goal" in s._marks and s._timer.model.phases == [("Demo", 300.0)]
+    assert "goal" in s._buttons and s._marks == {} and s._timer.model.phases == [("Demo", 300.0)]

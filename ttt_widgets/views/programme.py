@@ -31,6 +31,8 @@ _TH = "padding:4px 10px;text-align:left;border-bottom:2px solid #999"
 _TD = "padding:3px 10px;border-bottom:1px solid #ddd"
 _STATE_COLOUR = {"certified": "#1a6b1a", "due for re-observation": "#8a5a00", "overdue": "#a63d00",
                  "in progress": "#1f4e99", "not started": "#555"}
+#: the sections of the trainer-pool board, in order
+SECTIONS = ("Pool", "Pathway", "Due for observation", "Fidelity by generation", "Who to draw on")
 #: the largest roster upload read (bytes)
 _MAX_UPLOAD = 2_000_000
 
@@ -41,11 +43,14 @@ def _store(store: Any):
     return store if isinstance(store, ProgrammeStore) else ProgrammeStore(store)
 
 
-def _table(head: list[str], rows: list[list[str]], caption: str = "") -> str:
-    """An HTML table; cells are already escaped by the caller."""
+def _table(head: list[str], rows: list[list[str]], caption: str = "", wrap: tuple[int, ...] = ()) -> str:
+    """An HTML table; cells are already escaped by the caller. Only the columns in ``wrap`` (free text) wrap, so
+    ids and dates stay on one line in large type."""
     cap = f"<caption style='text-align:left;font-weight:600;padding:4px 0'>{esc(caption)}</caption>" if caption else ""
     th = "".join(f"<th style='{_TH}'>{esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td style='{_TD}'>{c}</td>" for c in r) + "</tr>" for r in rows)
+    nowrap = ";white-space:nowrap"
+    body = "".join("<tr>" + "".join(f"<td style='{_TD}{'' if i in wrap else nowrap}'>{c}</td>" for i, c in enumerate(r))
+                   + "</tr>" for r in rows)
     return f"<table style='border-collapse:collapse;font-size:inherit'>{cap}<tr>{th}</tr>{body}</table>"
 
 
@@ -97,7 +102,7 @@ class TrainerPoolBoard(widgets.VBox):
         self.pool = None
         self.statuses: dict = {}
         self._build(floor, levels)
-        super().__init__(children=[self._title, self._summary, self._tabs, self._roster_row, self._status], **kwargs)
+        super().__init__(children=[self._summary, self._tabs, self._roster_row, self._status], **kwargs)
         self.add_class("ttt-trainer-pool")
         self._wire()
         self.refresh()
@@ -105,17 +110,16 @@ class TrainerPoolBoard(widgets.VBox):
 
     # -- build, wire, show ---------------------------------------------------------------------------------------
     def _build(self, floor: float, levels: int) -> None:
-        self._title = widgets.HTML("<h2 style='margin:4px 0'>Trainer pool</h2>")
         self._summary = widgets.HTML()
         self._pool_html = widgets.HTML()
         self._pathway_html = widgets.HTML()
         self._due_html = widgets.HTML()
-        st = {"description_width": "14em"}
+        st = {"description_width": "16em"}
         self._floor = widgets.FloatSlider(value=floor, min=0.05, max=1.0, step=0.01, readout_format=".0%",
                                           description="Lowest fidelity accepted", style=st, continuous_update=False,
-                                          layout=widgets.Layout(width="32em"))
-        self._levels = widgets.IntSlider(value=levels, min=1, max=6, description="Levels in the planned cascade",
-                                         style=st, continuous_update=False, layout=widgets.Layout(width="32em"))
+                                          layout=widgets.Layout(width="36em"))
+        self._levels = widgets.IntSlider(value=levels, min=1, max=6, description="Levels of the planned cascade",
+                                         style=st, continuous_update=False, layout=widgets.Layout(width="36em"))
         self._fid_plot = widgets.HTML()
         self._fid_table = widgets.HTML()
         self._warning = widgets.HTML()
@@ -129,10 +133,15 @@ class TrainerPoolBoard(widgets.VBox):
         self._found = widgets.HTML()
         draw = widgets.VBox([widgets.HBox([self._module, self._date, self._find_btn],
                                           layout=widgets.Layout(flex_flow="row wrap")), self._found])
-        self._tabs = widgets.Tab(children=[widgets.VBox([self._pool_html]), widgets.VBox([self._pathway_html]),
-                                           widgets.VBox([self._due_html]), fidelity, draw])
-        for i, name in enumerate(["Pool", "Pathway", "Due for observation", "Fidelity by generation", "Who to draw on"]):
-            self._tabs.set_title(i, name)
+        # sections: large toggle buttons over a stack (tab headers cut long names short on a projector)
+        self._section = widgets.ToggleButtons(
+            options=[(name, i) for i, name in enumerate(SECTIONS)], value=0,
+            style={"button_width": "auto"}, layout=widgets.Layout(margin="6px 0"))
+        self._section.add_class("ttt-sections")
+        self._stack = widgets.Stack([widgets.VBox([self._pool_html]), widgets.VBox([self._pathway_html]),
+                                     widgets.VBox([self._due_html]), fidelity, draw], selected_index=0,
+                                    layout=widgets.Layout(border="1px solid #ccc", padding="6px"))
+        self._tabs = widgets.VBox([self._section, self._stack])
         self._upload = widgets.FileUpload(accept=".csv", multiple=False, description="Import roster (CSV)",
                                           layout=widgets.Layout(width="auto"))
         self._refresh_btn = widgets.Button(description="Read the store again", icon="refresh",
@@ -144,6 +153,7 @@ class TrainerPoolBoard(widgets.VBox):
         self._status = widgets.HTML()
 
     def _wire(self) -> None:
+        widgets.link((self._section, "value"), (self._stack, "selected_index"))
         self._floor.observe(lambda _: self._show_warning(), names="value")
         self._levels.observe(lambda _: self._show_warning(), names="value")
         self._find_btn.on_click(lambda _: self.find(self._module.value, self._date.value))
@@ -201,8 +211,14 @@ class TrainerPoolBoard(widgets.VBox):
                  "-" if c.observation_score is None else f"{c.observation_score:.0%}", esc(c.note)]
                 for i, c in enumerate(found)]
         self._found.value = _table(["", "Trainer", "Id", "Generation", "Last taught", "Observed score", "Note"], rows,
-                                   f"{len(found)} trainer(s) for {module} on {on}")
+                                   f"{len(found)} trainer(s) for {module} on {on}", wrap=(1, 6))
         return found
+
+    def show_section(self, name: str) -> None:
+        """Show one section: "Pool", "Pathway", "Due for observation", "Fidelity by generation" or "Who to draw on"."""
+        if name not in SECTIONS:
+            raise ValueError(f"no section {name!r} (sections: {', '.join(SECTIONS)})")
+        self._section.value = SECTIONS.index(name)
 
     def set_floor(self, floor: float) -> None:
         self._floor.value = floor
@@ -245,7 +261,7 @@ class TrainerPoolBoard(widgets.VBox):
                          "-" if score is None else f"{score:.0%}",
                          f"<span style='color:{_STATE_COLOUR.get(state, '#000')}'>{esc(state)}</span>"])
         self._pool_html.value = _table(["Id", "Name", "Gen.", "Trained by", "Modules", "Last taught", "Last observed",
-                                        "Score", "Pathway"], rows) if rows else ""
+                                        "Score", "Pathway"], rows, wrap=(1, 4)) if rows else ""
         prow = []
         for tid, s in sorted(statuses.items(), key=lambda kv: (list(_STATE_COLOUR).index(kv[1].state), kv[0])):
             nxt = s.step(s.next_step) if s.next_step else None
@@ -254,11 +270,11 @@ class TrainerPoolBoard(widgets.VBox):
             done = sum(x.done for x in s.steps)
             prow.append([esc(tid), f"<span style='color:{_STATE_COLOUR[s.state]}'>{esc(s.state)}</span>",
                          f"{done} of {len(s.steps)}", what])
-        self._pathway_html.value = _table(["Trainer", "Status", "Steps done", "Next"], prow) if prow else ""
+        self._pathway_html.value = _table(["Trainer", "Status", "Steps done", "Next"], prow, wrap=(3,)) if prow else ""
         drow = [[esc(t.name), esc(t.id), str(t.generation), _d(seen),
                  esc(", ".join(sorted(t.modules)))] for t, seen in due]
         self._due_html.value = (_table(["Trainer", "Id", "Generation", "Last observed", "Certified for"], drow,
-                                       f"Not observed in the last {pool.reobserve_every_days} days")
+                                       f"Not observed in the last {pool.reobserve_every_days} days", wrap=(0, 4))
                                 if drow else "<p>Everyone certified was observed within the interval.</p>")
         self._show_fidelity()
         csv_text = pool.to_csv(today=self.today)
@@ -297,7 +313,7 @@ class TrainerPoolBoard(widgets.VBox):
         rows = [[("masters" if g.generation == 0 else f"gen. {g.generation}"), str(g.trainers), str(g.observations),
                  str(g.learners), "-" if g.retention is None else esc(str(g.retention))] for g in gens]
         self._fid_table.value = (_table(["Generation", "Trainers", "Observations", "Learners tested",
-                                         "Kept from the level above"], rows)
+                                         "Kept from the level above"], rows, wrap=(4,))
                                  + f"<p style='max-width:40em'>{esc(est.describe())}</p>"
                                  + "".join(f"<p><small>{esc(n)}</small></p>" for n in est.notes))
         self._show_warning()
@@ -343,7 +359,7 @@ class DemoScorer(widgets.VBox):
         self.demo: TeachingDemo | None = None
         self.saved_id: int | None = None
         self._build(rubric, trainee, observer, [])
-        super().__init__(children=[self._title, self._who, self._timer, self._items_box, self._notes_box,
+        super().__init__(children=[self._who, self._timer, self._items_box, self._notes_box,
                                    self._feedback_box, self._outcome, self._save_row, self._trainee_view, self._status],
                          **kwargs)
         self.add_class("ttt-demo-scorer")
@@ -366,27 +382,29 @@ class DemoScorer(widgets.VBox):
     def _build(self, rubric: str, trainee: str, observer: str, trainees: list[str]) -> None:
         big = widgets.Layout(width="auto", min_width="18em", height="2.6em")
         st = {"description_width": "6em"}
-        self._title = widgets.HTML("<h2 style='margin:4px 0'>Teaching demo</h2>")
         self._trainee = widgets.Combobox(value=trainee, options=trainees, description="Trainee", placeholder="trainer id",
                                          ensure_option=False, style=st, layout=big)
         self._observer = widgets.Text(value=observer, description="Observer", placeholder="your name", style=st,
                                       layout=big)
-        self._rubric = widgets.Dropdown(options=self.rubrics, value=rubric, description="Rubric", style=st, layout=big)
+        from ..models.demo import DemoRubric
+
+        self._rubric = widgets.Dropdown(options=[(DemoRubric.load(n).title, n) for n in self.rubrics], value=rubric,
+                                        description="Rubric", style=st, layout=big)
         self._who = widgets.HBox([self._trainee, self._observer, self._rubric], layout=widgets.Layout(flex_flow="row wrap"))
-        self._timer = ActivityTimer([("Demo", 300.0)], large=True, clock=self._clock, driver=self._driver)
+        self._timer = ActivityTimer([("Demo", 300.0)], large=False, clock=self._clock, driver=self._driver)
         self._timer._phases_row.layout.display = "none"
         self._timer._skip_btn.layout.display = "none"
         for b in (self._timer._start_btn, self._timer._pause_btn, self._timer._reset_btn):
             b.layout = widgets.Layout(width="9em", height="3em")
         self._items_box = widgets.VBox()
         self._note = widgets.Textarea(placeholder="What did you see or hear? (stamped with the demo's time)",
-                                      layout=widgets.Layout(width="100%", height="4.5em"))
+                                      layout=widgets.Layout(width="96%", height="4.5em"))
         self._note_btn = widgets.Button(description="Add timed note", icon="clock-o",
                                         layout=widgets.Layout(width="14em", height="3em"))
         self._notes = widgets.HTML()
         self._notes_box = widgets.VBox([widgets.HTML("<h3 style='margin:8px 0 2px'>Notes</h3>"), self._note,
                                         self._note_btn, self._notes])
-        self._cells = {c: widgets.Textarea(layout=widgets.Layout(width="100%", height="5em")) for c in FEEDBACK_CELLS}
+        self._cells = {c: widgets.Textarea(layout=widgets.Layout(width="96%", height="5em")) for c in FEEDBACK_CELLS}
         self._cell_labels = {c: widgets.HTML() for c in FEEDBACK_CELLS}
         grid = widgets.GridspecLayout(2, 2, layout=widgets.Layout(grid_gap="8px"))
         for i, c in enumerate(FEEDBACK_CELLS):
@@ -402,7 +420,7 @@ class DemoScorer(widgets.VBox):
                                       layout=widgets.Layout(flex_flow="row wrap"))
         self._trainee_view = widgets.HTML()
         self._status = widgets.HTML()
-        self._marks: dict[str, widgets.ToggleButtons] = {}
+        self._marks: dict[str, str] = {}  # item -> mark chosen on this device
 
     def _wire(self) -> None:
         self._rubric.observe(lambda ch: self.new_demo(), names="value")
@@ -414,24 +432,31 @@ class DemoScorer(widgets.VBox):
             w.observe(lambda ch: self._refresh(), names="value")
 
     def _build_items(self) -> None:
+        """One row per rubric item: its name, what to look for, and one large button per mark (a tap selects the
+        mark, a second tap clears it: the item did not come up)."""
         r = self.demo.rubric
-        options = [("-", "")] + [(r.mark_labels[m], m) for m in r.marks]
+        style = {"positive": "success", "mixed": "warning", "growth": "danger"}
         rows = []
         self._marks = {}
+        self._buttons: dict[str, dict[str, widgets.Button]] = {}
         for sec in r.sections:
-            rows.append(widgets.HTML(f"<h3 style='margin:10px 0 2px'>{esc(sec['name'])}</h3>"))
+            rows.append(widgets.HTML(f"<h3 style='margin:12px 0 2px'>{esc(sec['name'])}</h3>"))
             for item in sec["items"]:
                 info = r.items[item]
-                tb = widgets.ToggleButtons(options=options, value="", tooltips=[info["look_for"]] * len(options),
-                                           style={"button_width": "9em"})
-                tb.add_class("ttt-mark")
-                tb.observe(lambda ch: self._refresh(), names="value")
-                self._marks[item] = tb
-                label = widgets.HTML(f"<div style='font-size:1.1em'><b>{esc(info['name'])}</b><br>"
-                                     f"<small>{esc(info['look_for'])}</small></div>",
-                                     layout=widgets.Layout(width="24em"))
-                rows.append(widgets.HBox([label, tb], layout=widgets.Layout(flex_flow="row wrap", align_items="center",
-                                                                            margin="2px 0")))
+                buttons = {}
+                for m in r.marks:
+                    b = widgets.Button(description=r.mark_labels[m], tooltip=info["look_for"],
+                                       layout=widgets.Layout(width="auto", min_width="7em", height="3em", margin="2px"))
+                    b.add_class("ttt-mark")
+                    b.on_click(lambda _, item=item, m=m: self.mark(item, "" if self._marks.get(item) == m else m))
+                    b._ttt_style = style[r.tones[m]]
+                    buttons[m] = b
+                self._buttons[item] = buttons
+                label = widgets.HTML(f"<div style='font-size:1.1em;line-height:1.3'><b>{esc(info['name'])}</b><br>"
+                                     f"<span style='font-size:0.85em'>{esc(info['look_for'])}</span></div>",
+                                     layout=widgets.Layout(width="26em", margin="0 12px 0 0"))
+                rows.append(widgets.HBox([label, *buttons.values()],
+                                         layout=widgets.Layout(flex_flow="row wrap", align_items="center", margin="2px 0")))
         self._items_box.children = rows
         for c in FEEDBACK_CELLS:
             self._cell_labels[c].value = f"<b>{esc(r.prompts[c])}</b>"
@@ -444,9 +469,8 @@ class DemoScorer(widgets.VBox):
         name = self._observer.value.strip()
         if name:
             demo.sheet(name)
-            for item, tb in self._marks.items():
-                if tb.value:
-                    demo.mark(name, item, tb.value)
+            for item, m in self._marks.items():
+                demo.mark(name, item, m)
             for at, text in self._note_list:
                 demo.note(name, text, at=at)
             for cell, w in self._cells.items():
@@ -500,7 +524,14 @@ class DemoScorer(widgets.VBox):
     def mark(self, item: str, mark: str | None) -> None:
         """Mark a rubric item (``None`` or ``""`` clears it), as a tap on its button does."""
         self.demo.rubric.check_mark(item, mark or None)
-        self._marks[item].value = mark or ""
+        if mark:
+            self._marks[item] = mark
+        else:
+            self._marks.pop(item, None)
+        for m, b in self._buttons[item].items():  # the chosen mark shows in its colour, the others plain
+            b.button_style = b._ttt_style if m == mark else ""
+            b.icon = "check" if m == mark else ""
+        self._refresh()
 
     @guarded()
     def note(self, text: str) -> None:
