@@ -92,7 +92,8 @@ def test_demo_scorer_marks_notes_feedback_outcome_and_save(programme_url):
     # a second observer on another tablet scores the same demo; the store merges the sheets
     other = DemoScorer(programme_url, trainee="g1-03", observer="kim", driver="manual")
     other.mark("goal", "positive")
-    assert other.save() == first and "2 observers: pass" in other._status.value
+    assert other.save() == first and "2 observers: pass" in other._status.value  # mean of 3 and 0 growth marks
+    assert "do not agree" in other._status.value  # lee alone said redo
     view = other.show_trainee_view()
     assert "Zoom in" not in view  # each device shows its own observer's sheet until read back
     merged = dict(ProgrammeStore(programme_url).demos("g1-03"))[first]

@@ -567,7 +567,9 @@ class DemoScorer(widgets.VBox):
         merged = dict(self.store.demos(demo.trainee))[self.saved_id]
         out = merged.outcome()
         who = "observer" if len(merged.sheets) == 1 else "observers"
-        status(self._status, f"Saved. {demo.trainee}'s demo with {len(merged.sheets)} {who}: {out.result}.", "ok")
+        agree = " The observers do not agree: talk it through before telling the trainee." if out.disagree else ""
+        status(self._status, f"Saved. {demo.trainee}'s demo with {len(merged.sheets)} {who}: {out.result}.{agree}",
+               "warn" if out.disagree else "ok")
         return self.saved_id
 
     def show_trainee_view(self) -> str:
