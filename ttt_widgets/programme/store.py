@@ -29,7 +29,7 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ..live.store import ResponseStore, SchemaVersionError, StoreError, StoreUnavailable, default_url
+from ..live.store import ResponseStore, SchemaVersionError, StoreError, StoreUnavailable, _short, default_url
 from ..models.demo import TeachingDemo, as_date, clean_text
 from ..models.fidelity import QuizResult, RetentionEstimate, estimate_retention
 from ..models.observation import ObservationChecklist
@@ -157,10 +157,10 @@ class ProgrammeStore:
             except IntegrityError as exc:
                 if attempt < attempts - 1:
                     continue
-                raise StoreError(f"the programme store refused the write: {str(exc.orig).splitlines()[0]}") from None
+                raise StoreError(f"the programme store refused the write: {_short(exc)}") from None
             except (OperationalError, DBAPIError) as exc:
                 raise StoreUnavailable(f"the programme store at {self!r} cannot be reached: "
-                                       f"{str(getattr(exc, 'orig', exc)).splitlines()[0][:200]}") from exc
+                                       f"{_short(exc)}") from exc
         raise AssertionError("unreachable")
 
     def _ensure_schema(self) -> None:
@@ -184,7 +184,7 @@ class ProgrammeStore:
                 except (OperationalError, DBAPIError) as exc:
                     if attempt == 7:
                         raise StoreUnavailable(f"the programme store at {self!r} cannot be reached: "
-                                               f"{str(getattr(exc, 'orig', exc)).splitlines()[0][:200]}") from exc
+                                               f"{_short(exc)}") from exc
                     time.sleep(0.05 * (attempt + 1))
             if int(found) > PROGRAMME_SCHEMA_VERSION:
                 raise SchemaVersionError(
