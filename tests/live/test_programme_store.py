@@ -14,10 +14,10 @@ from ttt_widgets.models.pathway import PathwayRules
 from ttt_widgets.models.pool import RosterCSVError, Trainer
 from ttt_widgets.programme.store import ProgrammeStore, SchemaVersionError
 
-ROSTER = """id,name,generation,trained_by,modules,certified_on
-ana,Ana Diaz,0,,05-facilitation-questions;07-formative-assessment,2024-09-01
-ben,"Ben O'Neil; Robert'); DROP TABLE ttt_prog_trainers;--",1,ana,05-facilitation-questions,
-cy,Cy,1,ana,,
+ROSTER = """id,name,generation,trained_by,modules,trained_on,certified_on
+ana,Ana Diaz,0,,05-facilitation-questions;07-formative-assessment,,2024-09-01
+ben,"Ben O'Neil; Robert'); DROP TABLE ttt_prog_trainers;--",1,ana,05-facilitation-questions,,
+cy,Cy,1,ana,,2024-12-01,
 """
 RULES = PathwayRules(modules=("01-trainer-role",), assignments=("01-objectives",))
 
@@ -96,7 +96,8 @@ def test_demos_observations_and_quiz_results_come_back_as_models(pstore):
     p = pstore.progress("ben")["ben"]
     assert p.demo_redos == 1 and p.demo_passed_on == date(2025, 3, 1) and p.observation_score == 1.0
     s = pstore.statuses(RULES, today="2025-05-01")
-    assert s["ben"].state == "certified" and s["cy"].state == "not started"  # no training date: no deadlines
+    assert s["ben"].state == "certified" and s["cy"].state == "overdue"  # trained 2024-12-01: modules were due
+    assert pstore.pool().trainers["cy"].trained_on == date(2024, 12, 1)
 
 
 def test_the_synthetic_programme_round_trips_and_its_retention_is_recovered(pstore):

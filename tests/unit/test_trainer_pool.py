@@ -61,8 +61,9 @@ def test_due_for_reobservation(pool):
 def test_roster_round_trip(pool, tmp_path):
     path = tmp_path / "roster.csv"
     text = pool.to_csv(path, today="2025-06-01")
-    assert text.splitlines()[0] == "id,name,generation,trained_by,modules,certified_on,last_taught,last_observed,observation_score"
-    assert "ben,Ben,1,ana,05-facilitation-questions,,2025-04-01,2025-03-01,0.800" in text
+    assert text.splitlines()[0] == ("id,name,generation,trained_by,modules,trained_on,certified_on,last_taught,"
+                                    "last_observed,observation_score")
+    assert "ben,Ben,1,ana,05-facilitation-questions,,,2025-04-01,2025-03-01,0.800" in text
     again = TrainerPool.from_csv(path)
     assert {t.id: (t.generation, t.trained_by, t.modules) for t in again.trainers.values()} == \
         {t.id: (t.generation, t.trained_by, t.modules) for t in pool.trainers.values()}
@@ -84,6 +85,7 @@ def test_a_name_that_looks_like_a_formula_is_defused_and_comes_back(tmp_path):
     ("id,name,generation\nana,,0\n", "row 2, column 'name': the name is empty"),
     ("id,name,generation,modules\nana,Ana,0,5-questions\n", "row 2, column 'modules'"),
     ("id,name,generation,certified_on\nana,Ana,0,2025-02-30\n", "row 2, column 'certified_on'"),
+    ("id,name,generation,trained_on\nana,Ana,0,1/2/2025\n", "row 2, column 'trained_on': the training date"),
     ("id,name,generation,trained_by\nana,Ana,0,\nbo,Bo,2,ana\n", "row 3, column 'generation': bo is generation 2"),
     ("id,name,generation\nana,Ana,0\n\nana,Ann,1\n", "row 4, column 'id': 'ana' is already on row 2"),
 ])

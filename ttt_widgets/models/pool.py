@@ -8,10 +8,11 @@ each trainer, their cascade generation (0 = master trainers; a trainer trained b
 
 The roster travels as CSV (one row per trainer)::
 
-    id,name,generation,trained_by,modules,certified_on
-    ana,Ana Diaz,0,,05-facilitation-questions;07-formative-assessment,2024-09-01
+    id,name,generation,trained_by,modules,trained_on,certified_on
+    ana,Ana Diaz,0,,05-facilitation-questions;07-formative-assessment,2024-06-01,2024-09-01
 
-``modules`` is separated by semicolons. A bad cell raises :class:`RosterCSVError` naming the row (file line) and
+``modules`` is separated by semicolons; ``trained_on`` (the end of their training, from which the pathway's
+deadlines count) and ``certified_on`` are dates written YYYY-MM-DD or empty. A bad cell raises :class:`RosterCSVError` naming the row (file line) and
 the column; nothing is imported from a file with an error. The export adds read-only columns (``last_taught``,
 ``last_observed``, ``observation_score``) that an import ignores.
 
@@ -36,7 +37,7 @@ from .demo import as_date, clean_text
 
 __all__ = ["Trainer", "TrainerPool", "Candidate", "RosterCSVError", "ROSTER_COLUMNS", "ROSTER_EXPORT_COLUMNS"]
 
-ROSTER_COLUMNS = ("id", "name", "generation", "trained_by", "modules", "certified_on")
+ROSTER_COLUMNS = ("id", "name", "generation", "trained_by", "modules", "trained_on", "certified_on")
 ROSTER_EXPORT_COLUMNS = ROSTER_COLUMNS + ("last_taught", "last_observed", "observation_score")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 _MODULE = re.compile(r"^[0-9]{2}-[a-z0-9-]+$")
@@ -64,6 +65,7 @@ class Trainer:
     trained_by: str = ""
     modules: set = field(default_factory=set)
     certified_on: date | str | None = None
+    trained_on: date | str | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id)
@@ -76,6 +78,7 @@ class Trainer:
         for m in self.modules:
             _module(m if isinstance(m, str) else repr(m))
         self.certified_on = as_date(self.certified_on, "certification date")
+        self.trained_on = as_date(self.trained_on, "training date")
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ class TrainerPool:
             score = self.observation_score(t.id)
             taught, seen = self.last_taught(t.id, today), self.last_observed(t.id)
             w.writerow([t.id, _cell(t.name), t.generation, t.trained_by, ";".join(sorted(t.modules)),
+                        t.trained_on.isoformat() if t.trained_on else "",
                         t.certified_on.isoformat() if t.certified_on else "", taught.isoformat() if taught else "",
                         seen.isoformat() if seen else "", "" if score is None else f"{score:.3f}"])
         text = buf.getvalue()
@@ -308,6 +312,7 @@ def parse_roster(text: str, source: str = "roster.csv") -> list[Trainer]:
                 "generation": _generation,
                 "trained_by": lambda v: v and _check_id(v, "trained_by"),
                 "modules": lambda v: {_module(m.strip()) for m in v.split(";") if m.strip()},
+                "trained_on": lambda v: as_date(v or None, "training date"),
                 "certified_on": lambda v: as_date(v or None, "certification date"),
             }
             values = {"id": tid}

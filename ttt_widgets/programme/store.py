@@ -205,7 +205,8 @@ class ProgrammeStore:
     def _write_trainer(conn, t: Trainer, trained_on: date | None = None) -> None:
         values = {"name": t.name, "generation": t.generation, "trained_by": t.trained_by or None,
                   "certified_on": _iso(t.certified_on), "updated": time.time()}
-        if trained_on is not None:
+        trained_on = trained_on or t.trained_on
+        if trained_on is not None:  # an update without a training date keeps the one stored
             values["trained_on"] = _iso(trained_on)
         done = conn.execute(trainers_t.update().where(trainers_t.c.id == t.id).values(**values)).rowcount
         if not done:
@@ -286,7 +287,7 @@ class ProgrammeStore:
             rows = conn.execute(sa.select(trainers_t).order_by(trainers_t.c.generation, trainers_t.c.id)).all()
             for r in rows:  # parents first (by generation), so the pool's lineage check holds
                 pool.trainers[r.id] = Trainer(r.id, r.name, r.generation, r.trained_by or "", mods.get(r.id, set()),
-                                              r.certified_on)
+                                              r.certified_on, r.trained_on)
             for r in conn.execute(sa.select(sessions_t).order_by(sessions_t.c.id)):
                 pool.sessions.append((r.trainer_id, r.module, date.fromisoformat(r.held_on)))
             for r in conn.execute(sa.select(observations_t).where(observations_t.c.score.is_not(None))

@@ -21,6 +21,7 @@ from ..models.demo import FEEDBACK_CELLS, TeachingDemo
 from ..models.fidelity import RetentionEstimate
 from ..models.observation import checklist_modules
 from ..models.pathway import PathwayRules
+from ..models.pool import ROSTER_COLUMNS
 from ..plots import PALETTE, figure_html, fixed_margins, new_figure
 from ._common import esc, guarded, message_html, status
 from .timer import ActivityTimer
@@ -243,7 +244,7 @@ class TrainerPoolBoard(widgets.VBox):
         gens = pool.generations()
         if not pool.trainers:
             self._summary.value = ("<p style='font-size:1.2em'>No trainers yet: import a roster (a CSV with the "
-                                   "columns id, name, generation, trained_by, modules, certified_on).</p>")
+                                   "columns " + esc(", ".join(ROSTER_COLUMNS)) + ").</p>")
         else:
             parts = [f"<b>{len(pool)}</b> trainers in <b>{len(gens)}</b> generation(s)"]
             parts += [f"<span style='color:{_STATE_COLOUR[k]}'><b>{v}</b> {esc(k)}</span>"
