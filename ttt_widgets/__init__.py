@@ -109,6 +109,7 @@ _EXPORTS: dict[str, str] = {
     "ProgrammeStore": ".programme.store",
     "TrainerPoolBoard": ".views.programme",
     "DemoScorer": ".views.programme",
+    "ObservationScorer": ".views.programme",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",
@@ -159,4 +160,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.pathway import Pathway, PathwayRules, TrainerProgress
     from .models.pool import RosterCSVError, Trainer, TrainerPool
     from .programme.store import ProgrammeStore
-    from .views.programme import DemoScorer, TrainerPoolBoard
+    from .views.programme import DemoScorer, ObservationScorer, TrainerPoolBoard

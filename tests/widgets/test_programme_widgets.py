@@ -113,3 +113,25 @@ def test_demo_scorer_switches_rubric_and_refuses_to_save_without_names():
     assert s.save() is None and "trainee" in s._status.value
     s._rubric.value = "carpentries-checkout"
     assert "goal" in s._buttons and s._marks == {} and s._timer.model.phases == [("Demo", 300.0)]
+
+
+def test_observation_scorer_fills_a_checklist_tagged_with_the_trainers_generation(programme_url):
+    from ttt_widgets.views.programme import ObservationScorer
+
+    o = ObservationScorer(programme_url, module="07-formative-assessment", trainer="g2-07")
+    assert list(o._buttons) == ["diagnostic", "peer-feedback", "adjust"]
+    o._buttons["diagnostic"]["as-designed"].click()
+    o._buttons["peer-feedback"]["adapted"].click()
+    assert "Score so far: <b>75%</b> (1 component(s) not marked)" in o._score.value
+    assert o.save() is None and "your name" in o._status.value
+    o._observer.value = "kim"
+    assert o.save() is None and "adjust not marked" in o._status.value  # nothing half-saved
+    o._buttons["adjust"]["left-out"].click()
+    o._comment.value = "Check <b>answers</b> then adapt"
+    saved = o.save()
+    assert saved and "50% of the core components" in o._status.value
+    stored = ProgrammeStore(programme_url).observations("g2-07")[-1]
+    assert stored.generation == 2 and stored.score() == 0.5 and stored.comment == "Check <b>answers</b> then adapt"
+    o._trainer.value = "nobody"
+    assert o.save() is None and "roster first" in o._status.value
+    assert o.mark("adjust", "brilliant") is None and "not a mark" in o._status.value

@@ -26,7 +26,7 @@ from ..plots import PALETTE, figure_html, fixed_margins, new_figure
 from ._common import esc, guarded, message_html, status
 from .timer import ActivityTimer
 
-__all__ = ["TrainerPoolBoard", "DemoScorer"]
+__all__ = ["TrainerPoolBoard", "DemoScorer", "ObservationScorer"]
 
 _TH = "padding:4px 10px;text-align:left;border-bottom:2px solid #999"
 _TD = "padding:3px 10px;border-bottom:1px solid #ddd"
@@ -601,3 +601,124 @@ class DemoScorer(widgets.VBox):
             self._outcome.value = message_html("Type your name as observer: your marks count from then on.", "info")
         self._notes.value = ("<ul>" + "".join(f"<li><b>{int(at // 60):02d}:{int(at % 60):02d}</b> {esc(text)}</li>"
                                               for at, text in self._note_list) + "</ul>") if self._note_list else ""
+
+
+class ObservationScorer(widgets.VBox):
+    """Fill in a module's fidelity checklist while observing a trainer deliver it: one row of large buttons per core
+    component (as designed / adapted / left out), a comment, the score as it stands, and *Save*.
+
+    Parameters
+    ----------
+    store : ProgrammeStore or str, optional
+        Where *Save* writes (default: the kit's store).
+    module, trainer, observer : str, optional
+    """
+
+    def __init__(self, store: Any = None, module: str | None = None, trainer: str = "", observer: str = "",
+                 **kwargs: Any) -> None:
+        self.store = _store(store)
+        st = {"description_width": "6em"}
+        big = widgets.Layout(width="auto", min_width="18em", height="2.6em")
+        self._module = widgets.Dropdown(options=checklist_modules(), description="Module", style=st, layout=big)
+        if module:
+            self._module.value = module
+        self._trainer = widgets.Text(value=trainer, description="Trainer", placeholder="trainer id", style=st, layout=big)
+        self._observer = widgets.Text(value=observer, description="Observer", placeholder="your name", style=st,
+                                      layout=big)
+        self._rows = widgets.VBox()
+        self._comment = widgets.Textarea(placeholder="What would you coach on? (optional)",
+                                         layout=widgets.Layout(width="96%", height="4em"))
+        self._score = widgets.HTML()
+        self._save_btn = widgets.Button(description="Save", button_style="primary", icon="save",
+                                        layout=widgets.Layout(width="10em", height="3em"))
+        self._status = widgets.HTML()
+        self.marks: dict[str, str] = {}
+        self.saved_id: int | None = None
+        super().__init__(children=[widgets.HBox([self._module, self._trainer, self._observer],
+                                                layout=widgets.Layout(flex_flow="row wrap")),
+                                   self._rows, self._comment, self._score, self._save_btn, self._status], **kwargs)
+        self.add_class("ttt-observation-scorer")
+        self._module.observe(lambda _: self._build_rows(), names="value")
+        self._save_btn.on_click(lambda _: self.save())
+        self._build_rows()
+
+    def _build_rows(self) -> None:
+        from ..models.observation import ObservationChecklist, core_components
+
+        self.marks = {}
+        self.saved_id = None
+        options = ObservationChecklist(self._module.value, "x", "x").mark_options
+        style = {1: "success", 0.5: "warning", 0: "danger"}
+        self._buttons: dict[str, dict[str, widgets.Button]] = {}
+        rows = []
+        for comp in core_components(self._module.value):
+            buttons = {}
+            for mark, info in options.items():
+                b = widgets.Button(description=info["label"], layout=widgets.Layout(width="auto", height="3em", margin="2px"))
+                b.add_class("ttt-mark")
+                b.on_click(lambda _, c=comp["id"], m=mark: self.mark(c, None if self.marks.get(c) == m else m))
+                b._ttt_style = style.get(info["credit"], "info")
+                buttons[mark] = b
+            self._buttons[comp["id"]] = buttons
+            label = widgets.HTML(f"<div style='font-size:1.1em;line-height:1.3'><b>{esc(comp['name'])}</b><br>"
+                                 f"<span style='font-size:0.85em'>{esc(comp['evidence'])}</span></div>",
+                                 layout=widgets.Layout(width="26em", margin="0 12px 0 0"))
+            rows.append(widgets.HBox([label, *buttons.values()],
+                                     layout=widgets.Layout(flex_flow="row wrap", align_items="center", margin="4px 0")))
+        self._rows.children = rows
+        self._show()
+
+    def checklist(self):
+        """The checklist as filled in on this page (raises ValueError naming what is missing)."""
+        from ..models.observation import ObservationChecklist
+
+        c = ObservationChecklist(self._module.value, self._trainer.value.strip(), self._observer.value.strip(),
+                                 generation=0, comment=self._comment.value)
+        for comp, m in self.marks.items():
+            c.mark(comp, m)
+        return c
+
+    @guarded()
+    def mark(self, component: str, mark: str | None) -> None:
+        """Mark a core component (``None`` clears it), as a tap on its button does."""
+        if component not in self._buttons:
+            raise ValueError(f"{component!r} is not a core component of {self._module.value}")
+        if mark is not None and mark not in self._buttons[component]:
+            raise ValueError(f"{mark!r} is not a mark (marks: {', '.join(self._buttons[component])})")
+        if mark is None:
+            self.marks.pop(component, None)
+        else:
+            self.marks[component] = mark
+        for m, b in self._buttons[component].items():
+            b.button_style = b._ttt_style if m == mark else ""
+            b.icon = "check" if m == mark else ""
+        self._show()
+
+    def _show(self) -> None:
+        from ..models.observation import ObservationChecklist
+
+        c = ObservationChecklist(self._module.value, "x", "x")
+        for comp, m in self.marks.items():
+            c.mark(comp, m)
+        score = c.score()
+        left = c.missing()
+        self._score.value = ("<p style='font-size:1.15em'>Not marked yet.</p>" if score is None else
+                             f"<p style='font-size:1.15em'>Score so far: <b>{score:.0%}</b>"
+                             + (f" ({len(left)} component(s) not marked)" if left else "") + "</p>")
+
+    @guarded()
+    def save(self) -> int:
+        """Save the checklist, tagged with the trainer's generation from the roster."""
+        trainer = self._trainer.value.strip()
+        if not trainer or not self._observer.value.strip():
+            raise ValueError("type the trainer's id and your name first")
+        pool = self.store.pool()
+        if trainer not in pool.trainers:
+            raise ValueError(f"no trainer {trainer!r} in the programme: add them to the roster first")
+        c = self.checklist()
+        if not c.complete:
+            raise ValueError(f"mark every core component first ({', '.join(c.missing())} not marked)")
+        c.generation = pool.trainers[trainer].generation
+        self.saved_id = self.store.save_observation(c)
+        status(self._status, f"Saved: {trainer} delivering {c.module}, {c.score():.0%} of the core components.", "ok")
+        return self.saved_id
