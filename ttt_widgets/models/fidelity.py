@@ -17,9 +17,11 @@ Intervals come from a cluster bootstrap (Efron & Tibshirani 1993, ch. 13; Field 
 clustered data", *JRSS B* 69(3), 369-390): trainers are resampled with replacement within each generation, with
 all their observations and learners, 2,000 times; the interval is the 2.5th to 97.5th percentile. Resampling
 trainers, not learners, keeps the fact that learners of one trainer share that trainer's delivery. With few
-trainers a bootstrap is too narrow (its spread is ``sqrt((n-1)/n)`` of the right one), so each resample's
-deviation is widened by the inverse (Hesterberg, T. C. (2015), "What teachers should know about the bootstrap",
-*The American Statistician* 69(4), 371-386: the "expanded" percentile interval).
+trainers a bootstrap is too narrow (its spread is ``sqrt((n-1)/n)`` of the right one, and the spread itself is
+uncertain), so each resample's deviation from its generation's mean is widened by ``sqrt(n/(n-1)) * t(n-1) / z``
+(Hesterberg, T. C. (2015), "What teachers should know about the bootstrap", *The American Statistician* 69(4),
+371-386: the "expanded" percentile interval). With 4 master trainers that is a factor of 1.9: a programme with
+few masters gets a wide interval, which is the honest answer.
 
 Both measures are taken as proportional to the fidelity of delivery: a quiz's chance level is not subtracted, so
 the estimate is of the share of *measured* result kept, which is what a lead can check.
@@ -207,6 +209,11 @@ def estimate_retention(checklists: Iterable = (), quiz_results: Iterable[QuizRes
             notes.append(f"{'checklists' if m == 'check' else 'quiz results'} missing for generation(s) "
                          f"{', '.join(map(str, lacking))}: the index there rests on the other measure")
 
+    from statistics import NormalDist
+
+    from .evaluation import t_quantile
+
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     rng = np.random.default_rng(seed)
     arrays = {g: {m: np.asarray(gens[g][m], dtype=float) for m in measures} for g in levels}
 
@@ -228,9 +235,10 @@ def estimate_retention(checklists: Iterable = (), quiz_results: Iterable[QuizRes
         for g in levels:
             n = len(gens[g]["trainers"])
             idx = rng.integers(0, n, size=(resamples, n))
-            # a bootstrap of n trainers spreads too little by sqrt((n-1)/n); widen each resample's deviation from
-            # the generation's mean by the inverse (Hesterberg 2015's "expanded" bootstrap)
-            widen = math.sqrt(n / (n - 1))
+            # a bootstrap of n trainers spreads too little by sqrt((n-1)/n), and with few trainers their spread is
+            # itself uncertain (Student's t, not the normal): widen each resample's deviation from the generation's
+            # mean by sqrt(n/(n-1)) * t(n-1) / z (Hesterberg 2015's "expanded" percentile interval)
+            widen = math.sqrt(n / (n - 1)) * t_quantile(n - 1, confidence) / z
             boot[g] = {m: point[g][m] + widen * (np.nanmean(arrays[g][m][idx], axis=1) - point[g][m])
                        for m in measures}
         F = index_of(point)[:, 0]
