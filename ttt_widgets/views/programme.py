@@ -70,6 +70,32 @@ def _d(value: date | None) -> str:
     return value.isoformat() if value else "never"
 
 
+def _mark_row(name: str, hint: str, marks: list[tuple[str, str, str]], on_tap) -> tuple[widgets.HBox, dict]:
+    """One row of a scoring sheet: the item's name and hint, then one large button per mark ``(id, label, style)``;
+    a tap calls ``on_tap(mark_id)``. Returns the row and its buttons by mark id."""
+    buttons = {}
+    for mark, label, style in marks:
+        b = widgets.Button(description=label, tooltip=hint,
+                           layout=widgets.Layout(width="auto", min_width="7em", height="3em", margin="2px"))
+        b.add_class("ttt-mark")
+        b.on_click(lambda _, m=mark: on_tap(m))
+        b._ttt_style = style
+        buttons[mark] = b
+    text = widgets.HTML(f"<div style='font-size:1.1em;line-height:1.3'><b>{esc(name)}</b><br>"
+                        f"<span style='font-size:0.85em'>{esc(hint)}</span></div>",
+                        layout=widgets.Layout(width="26em", margin="0 12px 0 0"))
+    row = widgets.HBox([text, *buttons.values()],
+                       layout=widgets.Layout(flex_flow="row wrap", align_items="center", margin="3px 0"))
+    return row, buttons
+
+
+def _show_choice(buttons: dict, chosen: str | None) -> None:
+    """The chosen mark's button in its colour with a tick, the others plain."""
+    for m, b in buttons.items():
+        b.button_style = b._ttt_style if m == chosen else ""
+        b.icon = "check" if m == chosen else ""
+
+
 class TrainerPoolBoard(widgets.VBox):
     """The programme lead's board: the pool, pathway status, who is due for re-observation, fidelity by
     generation (measured, with the cascade warning) and whom to draw on for a date.
@@ -444,20 +470,10 @@ class DemoScorer(widgets.VBox):
             rows.append(widgets.HTML(f"<h3 style='margin:12px 0 2px'>{esc(sec['name'])}</h3>"))
             for item in sec["items"]:
                 info = r.items[item]
-                buttons = {}
-                for m in r.marks:
-                    b = widgets.Button(description=r.mark_labels[m], tooltip=info["look_for"],
-                                       layout=widgets.Layout(width="auto", min_width="7em", height="3em", margin="2px"))
-                    b.add_class("ttt-mark")
-                    b.on_click(lambda _, item=item, m=m: self.mark(item, "" if self._marks.get(item) == m else m))
-                    b._ttt_style = style[r.tones[m]]
-                    buttons[m] = b
-                self._buttons[item] = buttons
-                label = widgets.HTML(f"<div style='font-size:1.1em;line-height:1.3'><b>{esc(info['name'])}</b><br>"
-                                     f"<span style='font-size:0.85em'>{esc(info['look_for'])}</span></div>",
-                                     layout=widgets.Layout(width="26em", margin="0 12px 0 0"))
-                rows.append(widgets.HBox([label, *buttons.values()],
-                                         layout=widgets.Layout(flex_flow="row wrap", align_items="center", margin="2px 0")))
+                row, self._buttons[item] = _mark_row(
+                    info["name"], info["look_for"], [(m, r.mark_labels[m], style[r.tones[m]]) for m in r.marks],
+                    lambda m, item=item: self.mark(item, "" if self._marks.get(item) == m else m))
+                rows.append(row)
         self._items_box.children = rows
         for c in FEEDBACK_CELLS:
             self._cell_labels[c].value = f"<b>{esc(r.prompts[c])}</b>"
@@ -529,9 +545,7 @@ class DemoScorer(widgets.VBox):
             self._marks[item] = mark
         else:
             self._marks.pop(item, None)
-        for m, b in self._buttons[item].items():  # the chosen mark shows in its colour, the others plain
-            b.button_style = b._ttt_style if m == mark else ""
-            b.icon = "check" if m == mark else ""
+        _show_choice(self._buttons[item], mark or None)
         self._refresh()
 
     @guarded()
@@ -652,19 +666,11 @@ class ObservationScorer(widgets.VBox):
         self._buttons: dict[str, dict[str, widgets.Button]] = {}
         rows = []
         for comp in core_components(self._module.value):
-            buttons = {}
-            for mark, info in options.items():
-                b = widgets.Button(description=info["label"], layout=widgets.Layout(width="auto", height="3em", margin="2px"))
-                b.add_class("ttt-mark")
-                b.on_click(lambda _, c=comp["id"], m=mark: self.mark(c, None if self.marks.get(c) == m else m))
-                b._ttt_style = style.get(info["credit"], "info")
-                buttons[mark] = b
-            self._buttons[comp["id"]] = buttons
-            label = widgets.HTML(f"<div style='font-size:1.1em;line-height:1.3'><b>{esc(comp['name'])}</b><br>"
-                                 f"<span style='font-size:0.85em'>{esc(comp['evidence'])}</span></div>",
-                                 layout=widgets.Layout(width="26em", margin="0 12px 0 0"))
-            rows.append(widgets.HBox([label, *buttons.values()],
-                                     layout=widgets.Layout(flex_flow="row wrap", align_items="center", margin="4px 0")))
+            row, self._buttons[comp["id"]] = _mark_row(
+                comp["name"], comp["evidence"],
+                [(m, info["label"], style.get(info["credit"], "info")) for m, info in options.items()],
+                lambda m, c=comp["id"]: self.mark(c, None if self.marks.get(c) == m else m))
+            rows.append(row)
         self._rows.children = rows
         self._show()
 
@@ -689,9 +695,7 @@ class ObservationScorer(widgets.VBox):
             self.marks.pop(component, None)
         else:
             self.marks[component] = mark
-        for m, b in self._buttons[component].items():
-            b.button_style = b._ttt_style if m == mark else ""
-            b.icon = "check" if m == mark else ""
+        _show_choice(self._buttons[component], mark)
         self._show()
 
     def _show(self) -> None:
