@@ -59,3 +59,16 @@ def test_bad_rules_and_progress_are_refused():
         TrainerProgress("ali", assignment_scores={"a": 7})
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         TrainerProgress("ali", trained_on="01/02/2025")
+
+
+def test_a_trainer_certified_on_record_is_certified_without_the_steps_and_falls_due_for_observation():
+    s = status(today="2025-06-01", certified_on="2024-09-01")
+    assert s.state == "certified" and s.next_step is None and not any(x.overdue for x in s.steps)
+    assert s.reobserve_by == date(2025, 9, 1)
+    assert status(today="2025-06-01", certified_on="2024-01-01").state == "due for re-observation"
+    assert status(today="2025-06-01", certified_on="2024-01-01", observed_on="2025-02-01").state == "certified"
+
+
+def test_a_long_list_of_modules_to_do_is_cut_short():
+    s = Pathway().status(TrainerProgress("x", trained_on="2025-01-01"), today="2025-01-02")
+    assert s.step("modules").detail == "11 to do: 00-welcome, 01-trainer-role, 02-how-people-learn and 8 more"

@@ -320,7 +320,9 @@ def synthetic_programme(retention: float = 0.8, trainers: tuple[int, ...] = (4, 
             parent = ids[gen - 1][i % len(ids[gen - 1])] if gen else ""
             mods = {modules[(i + k) % len(modules)] for k in range(2 if gen else len(modules))}
             trained = today - timedelta(days=560 - 180 * gen + rnd.randint(0, 20))
-            pool.add(Trainer(tid, f"Trainer {gen}.{i + 1}", gen, parent, mods, trained + timedelta(days=100), trained))
+            # master trainers were certified before the programme's records; the others follow the pathway
+            pool.add(Trainer(tid, f"Trainer {gen}.{i + 1}", gen, parent, mods,
+                             trained + timedelta(days=100) if gen == 0 else None, trained))
             ids[gen].append(tid)
             f = retention**gen * rnd.uniform(0.9, 1.1)
             for k in range(observations):

@@ -13,7 +13,8 @@ whom practice with feedback and coaching in the workplace is what makes training
 
 Each step has a deadline in days after the training ended (the demo's 90 days follow the Carpentries' checkout); a
 step not done by its deadline is overdue. A certified trainer stays current while observed again at least every
-``reobserve_every_days``.
+``reobserve_every_days``. A trainer certified before the programme kept records (``certified_on`` in the roster,
+e.g. the master trainers) counts as certified without the steps.
 
 >>> rules = PathwayRules(modules=("01-trainer-role",), assignments=("01-objectives",))
 >>> p = TrainerProgress("ali", trained_on="2025-01-10", modules_done={"01-trainer-role"},
@@ -25,7 +26,7 @@ step not done by its deadline is overdue. A certified trainer stays current whil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .demo import as_date, clean_text
@@ -106,6 +107,8 @@ class TrainerProgress:
     observation_score: float | None = None
     module_done_on: dict = field(default_factory=dict)  # module -> date, when known
     assignment_done_on: dict = field(default_factory=dict)  # assignment -> date, when known
+    #: certified before the kit kept their records (the roster's certified_on): certified without the steps
+    certified_on: date | str | None = None
 
     def __post_init__(self) -> None:
         self.trainer = clean_text(self.trainer, "trainer's id", limit=200)
@@ -113,6 +116,7 @@ class TrainerProgress:
         self.demo_passed_on = as_date(self.demo_passed_on, "demo date")
         self.co_facilitated_on = as_date(self.co_facilitated_on, "co-facilitation date")
         self.observed_on = as_date(self.observed_on, "observation date")
+        self.certified_on = as_date(self.certified_on, "certification date")
         self.modules_done = set(self.modules_done)
         for a, share in self.assignment_scores.items():
             if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
@@ -166,6 +170,7 @@ class Pathway:
             return None if base is None or days is None else base + timedelta(days=days)
 
         missing_modules = [m for m in r.modules if m not in progress.modules_done]
+        listed = ", ".join(missing_modules[:3]) + (f" and {len(missing_modules) - 3} more" if len(missing_modules) > 3 else "")
         failed = {a: progress.assignment_scores.get(a) for a in r.assignments
                   if progress.assignment_scores.get(a) is None or progress.assignment_scores[a] < r.pass_share - 1e-9}
         obs_ok = (progress.observed_on is not None and progress.observation_score is not None
@@ -177,7 +182,7 @@ class Pathway:
 
         done = {
             "modules": (not missing_modules, last(progress.module_done_on, r.modules),
-                        "all done" if not missing_modules else f"{len(missing_modules)} to do: {', '.join(missing_modules)}"),
+                        "all done" if not missing_modules else f"{len(missing_modules)} to do: {listed}"),
             "assignments": (not failed, last(progress.assignment_done_on, r.assignments),
                             "all passed" if not failed else "; ".join(
                                 f"{a}: " + ("not graded yet" if s is None else f"{s:.0%}, {r.pass_share:.0%} needed")
@@ -189,6 +194,7 @@ class Pathway:
                                "done" if progress.co_facilitated_on else "not yet"),
             "observed": (obs_ok, progress.observed_on if obs_ok else None,
                          "not yet" if progress.observed_on is None else
+                         "observed, checklist not scored" if progress.observation_score is None else
                          f"checklist score {progress.observation_score:.0%}"
                          + ("" if obs_ok else f", {r.min_observation_score:.0%} needed")),
         }
@@ -202,6 +208,13 @@ class Pathway:
         next_step = next((s.step for s in steps if not s.done), None)
         certified_on = None
         reobserve_by = None
+        if next_step is not None and progress.certified_on is not None:
+            # certified on record: the steps are shown, none is owed; observation still falls due
+            seen = max(filter(None, (progress.observed_on, progress.certified_on)))
+            reobserve_by = seen + timedelta(days=r.reobserve_every_days)
+            state = "due for re-observation" if today > reobserve_by else "certified"
+            steps = [replace(x, overdue=False, detail=x.detail.split(" (was due")[0]) for x in steps]
+            return PathwayStatus(progress.trainer, state, tuple(steps), None, progress.certified_on, reobserve_by)
         if next_step is None:
             dates = [s.done_on for s in steps if s.done_on]
             certified_on = max(dates) if dates else progress.observed_on

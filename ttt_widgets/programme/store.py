@@ -433,10 +433,11 @@ class ProgrammeStore:
     def progress(self, trainer_id: str | None = None) -> dict[str, TrainerProgress]:
         """trainer -> :class:`TrainerProgress` assembled from steps, demos and observations."""
         def work(conn):
-            q = sa.select(trainers_t.c.id, trainers_t.c.trained_on)
+            q = sa.select(trainers_t.c.id, trainers_t.c.trained_on, trainers_t.c.certified_on)
             if trainer_id is not None:
                 q = q.where(trainers_t.c.id == trainer_id)
-            out = {r.id: TrainerProgress(r.id, trained_on=r.trained_on) for r in conn.execute(q)}
+            out = {r.id: TrainerProgress(r.id, trained_on=r.trained_on, certified_on=r.certified_on)
+                   for r in conn.execute(q)}
             for r in conn.execute(sa.select(steps_t)):
                 p = out.get(r.trainer_id)
                 if p is None:

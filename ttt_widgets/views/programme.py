@@ -156,7 +156,8 @@ class TrainerPoolBoard(widgets.VBox):
         self._module = widgets.Dropdown(options=checklist_modules(), description="Module", style={"description_width": "5em"},
                                         layout=widgets.Layout(width="24em"))
         self._date = widgets.DatePicker(description="Date", value=self.today, style={"description_width": "5em"})
-        self._find_btn = widgets.Button(description="Find trainers", button_style="primary", icon="search")
+        self._find_btn = widgets.Button(description="Find trainers", button_style="primary", icon="search",
+                                        layout=widgets.Layout(width="auto"))
         self._found = widgets.HTML()
         draw = widgets.VBox([widgets.HBox([self._module, self._date, self._find_btn],
                                           layout=widgets.Layout(flex_flow="row wrap")), self._found])
