@@ -93,6 +93,23 @@ _EXPORTS: dict[str, str] = {
     "cohort_table": ".grading.report",
     "course_overview": ".grading.report",
     "curriculum_links": ".grading.report",
+    # [L] running a train-the-trainer programme
+    "DemoRubric": ".models.demo",
+    "TeachingDemo": ".models.demo",
+    "ObservationChecklist": ".models.observation",
+    "Pathway": ".models.pathway",
+    "PathwayRules": ".models.pathway",
+    "TrainerProgress": ".models.pathway",
+    "Trainer": ".models.pool",
+    "TrainerPool": ".models.pool",
+    "RosterCSVError": ".models.pool",
+    "QuizResult": ".models.fidelity",
+    "estimate_retention": ".models.fidelity",
+    "synthetic_programme": ".models.fidelity",
+    "ProgrammeStore": ".programme.store",
+    "TrainerPoolBoard": ".views.programme",
+    "DemoScorer": ".views.programme",
+    "ObservationScorer": ".views.programme",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",
@@ -137,3 +154,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .views.memory import ForgettingCurve
     from .views.participation import ParticipationTracker
     from .views.timer import ActivityTimer
+    from .models.demo import DemoRubric, TeachingDemo
+    from .models.fidelity import QuizResult, estimate_retention, synthetic_programme
+    from .models.observation import ObservationChecklist
+    from .models.pathway import Pathway, PathwayRules, TrainerProgress
+    from .models.pool import RosterCSVError, Trainer, TrainerPool
+    from .programme.store import ProgrammeStore
+    from .views.programme import DemoScorer, ObservationScorer, TrainerPoolBoard

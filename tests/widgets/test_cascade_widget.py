@@ -55,3 +55,28 @@ def test_bad_values_give_a_message_and_keep_the_plan():
 
 def test_state_serialises():
     assert "children" in CascadePlanner().get_state()
+
+
+def test_measured_retention_shows_its_interval_and_warns_below_the_floor():
+    from ttt_widgets.models.fidelity import estimate_retention, synthetic_programme
+
+    prog = synthetic_programme(retention=0.7, seed=5)
+    est = estimate_retention(prog.checklists, prog.quiz_results, resamples=500)
+    w = CascadePlanner()
+    w.set(levels=3)
+    w._min_fid.value = 0.3
+    assumed_plot = w._plot.value
+    assert "measured" not in w._table.value and w.fidelity_warning() == ""
+    w.use_measured(est)
+    r = w.model.result()
+    assert r.measured and "(measured)" in w._table.value
+    assert f"{r.fidelity_low[-1]:.0%} to {r.fidelity_high[-1]:.0%}" in w._table.value
+    assert w._plot.value != assumed_plot and "measured fidelity falls to" in w._plot.value  # the alt text
+    assert "Measured retention per level" in w._table.value
+    w._min_fid.value = 0.6  # the lead raises the floor: the planned cascade falls below it
+    first_below = next(k for k in range(1, 4) if r.fidelity_per_level[k] < 0.6)
+    assert "Below your floor" in w._table.value and f"level {first_below} delivers" in w.fidelity_warning()
+    w.set(levels=1)  # a slider change keeps the measured values
+    assert w.model.measured
+    w.use_measured(None)
+    assert not w.model.measured and "measured" not in w._table.value

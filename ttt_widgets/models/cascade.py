@@ -18,6 +18,13 @@ The model
   Showers, B. (2002), *Student Achievement through Staff Development*, 3rd ed., ASCD). The default retention
   values (0.80 without, 0.95 with coaching) are illustrative assumptions to be replaced by a programme's own
   observations, not figures from those sources.
+- Measured fidelity: :meth:`Cascade.with_measured` takes a programme's own estimate
+  (:func:`~ttt_widgets.models.fidelity.estimate_retention`, from fidelity checklists and quiz results tagged by
+  generation): hand-over ``k`` then keeps the measured retention of generation ``k`` (the per-level estimate for
+  generations not yet observed), and the result carries an interval for each level. That interval multiplies the
+  hand-overs' interval ends, so it is wider than a joint interval would be: on the cautious side for a warning.
+  :meth:`Cascade.fidelity_warning` says before a plan is run whether a level falls, or may fall, below the
+  lowest fidelity the lead accepts.
 - Cost: every trainer of generations 1 .. levels costs ``training_days`` trainer days (plus ``coaching_days``
   with coaching) at ``cost_per_trainer_day``; ``cost_per_learner = total_cost / total_learners``.
 
@@ -48,6 +55,23 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValueError(f"{name.replace('_', ' ')} must be between {low} and {high}, got {value}")
     return value
+
+
+def _measured(values: Any) -> tuple:
+    """Measured retention as a tuple of (estimate, low, high), each above 0 and at most 2, low <= estimate <= high."""
+    if values is None:
+        return ()
+    try:
+        triples = tuple(tuple(float(x) for x in v) for v in values)
+    except (TypeError, ValueError):
+        raise ValueError(f"measured retention must be (estimate, low, high) per hand-over, got {values!r}") from None
+    if len(triples) > MAX_LEVELS or any(len(t) != 3 for t in triples):
+        raise ValueError(f"measured retention must be at most {MAX_LEVELS} (estimate, low, high) triples")
+    for k, (est, low, high) in enumerate(triples, 1):
+        if not all(math.isfinite(x) and 0 < x <= 2 for x in (est, low, high)) or not low <= est <= high:
+            raise ValueError(f"measured retention of hand-over {k} must satisfy 0 < low <= estimate <= high <= 2, "
+                             f"got {(est, low, high)}")
+    return triples
 
 
 def _number(name: str, value: Any, low: float, high: float, low_open: bool = False) -> float:
@@ -92,6 +116,13 @@ class CascadeResult:
     final_fidelity: float
     total_cost: float
     cost_per_learner: float
+    #: with measured retention: the interval of each level's fidelity (empty tuples when fidelity is assumed)
+    fidelity_low: tuple[float, ...] = ()
+    fidelity_high: tuple[float, ...] = ()
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.fidelity_low)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -121,6 +152,9 @@ class Cascade:
         Trainer days per trainer trained, and extra days of coaching per trainer.
     cost_per_trainer_day : float
         Cost of one trainer day (trainer time, venue, travel), any currency.
+    measured_retention : tuple of (estimate, low, high)
+        Measured retention of hand-overs 1, 2, ... (see :meth:`with_measured`); empty: the assumed values above
+        are used. A plan deeper than the tuple repeats its last entry.
 
     Examples
     --------
@@ -139,6 +173,7 @@ class Cascade:
     training_days: float = 3.0
     coaching_days: float = 2.0
     cost_per_trainer_day: float = 300.0
+    measured_retention: tuple = ()
 
     def __post_init__(self) -> None:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 - frozen dataclass
@@ -154,6 +189,7 @@ class Cascade:
         set_("training_days", _number("training_days", self.training_days, 0, 365))
         set_("coaching_days", _number("coaching_days", self.coaching_days, 0, 365))
         set_("cost_per_trainer_day", _number("cost_per_trainer_day", self.cost_per_trainer_day, 0, 1e7))
+        set_("measured_retention", _measured(self.measured_retention))
 
     @classmethod
     def from_dict(cls, data: dict) -> "Cascade":
@@ -172,15 +208,66 @@ class Cascade:
 
     @property
     def retention(self) -> float:
-        """Fidelity kept per hand-over under this plan (with or without coaching)."""
+        """Fidelity kept per hand-over under this plan (with or without coaching): the assumed value."""
         return self.fidelity_with_coaching if self.coaching else self.fidelity_per_level
+
+    @property
+    def measured(self) -> bool:
+        """Whether the plan's fidelity comes from a programme's measurements."""
+        return bool(self.measured_retention)
+
+    def with_measured(self, estimate: Any) -> "Cascade":
+        """This plan with measured retention: a :class:`~ttt_widgets.models.fidelity.RetentionEstimate`, or a
+        tuple of ``(estimate, low, high)`` per hand-over; ``None`` goes back to the assumed values."""
+        if estimate is None:
+            return self.replace(measured_retention=())
+        values = estimate.for_cascade(MAX_LEVELS) if hasattr(estimate, "for_cascade") else estimate
+        return self.replace(measured_retention=values)
+
+    def _hand_over(self, k: int) -> tuple[float, float, float]:
+        m = self.measured_retention
+        return m[min(k, len(m)) - 1]
+
+    def fidelity_at(self, level: int) -> float:
+        """Share of the masters' delivery that generation ``level`` delivers (measured when the plan is)."""
+        if not self.measured:
+            return self.retention**level
+        return math.prod(self._hand_over(k)[0] for k in range(1, level + 1))
+
+    def fidelity_interval(self, level: int) -> tuple[float, float] | None:
+        """``(low, high)`` of :meth:`fidelity_at` with measured retention (None when assumed)."""
+        if not self.measured:
+            return None
+        return (math.prod(self._hand_over(k)[1] for k in range(1, level + 1)),
+                math.prod(self._hand_over(k)[2] for k in range(1, level + 1)))
+
+    def fidelity_warning(self, min_fidelity: float) -> str:
+        """A warning when a level of this plan falls (or, by its interval, may fall) below ``min_fidelity``;
+        empty when every level keeps it."""
+        floor = _number("min_fidelity", min_fidelity, 0, 1, low_open=True)
+        source = "measured" if self.measured else "assumed"
+        for level in range(1, self.levels + 1):
+            f = self.fidelity_at(level)
+            if f < floor - 1e-12:
+                interval = self.fidelity_interval(level)
+                extra = f" (interval {interval[0]:.0%} to {interval[1]:.0%})" if interval else ""
+                return (f"Below your floor: with {source} retention, level {level} delivers {f:.0%} of the masters' "
+                        f"practice{extra}, under the {floor:.0%} you accept. Plan at most {level - 1} level(s)"
+                        + (", or coach trainers and measure again." if not self.coaching else ", or measure again."))
+        for level in range(1, self.levels + 1):
+            interval = self.fidelity_interval(level)
+            if interval and interval[0] < floor - 1e-12:
+                return (f"May fall below your floor: level {level} delivers {self.fidelity_at(level):.0%} by the "
+                        f"measured retention, but its interval reaches down to {interval[0]:.0%}, under the "
+                        f"{floor:.0%} you accept. Observe more trainers to narrow it, or plan fewer levels.")
+        return ""
 
     def result(self) -> CascadeResult:
         """Reach, time, fidelity and cost of this plan."""
         r = self.trainers_per_trainer
         trainers = tuple(self.master_trainers * r**k for k in range(self.levels + 1))
         learners = (0,) + tuple(t * self.learners_per_trainer for t in trainers[1:])
-        fidelity = tuple(round(self.retention**k, 12) for k in range(self.levels + 1))
+        fidelity = tuple(round(self.fidelity_at(k), 12) for k in range(self.levels + 1))
         months = (0,) + tuple((k + 1) * self.months_per_level for k in range(1, self.levels + 1))
         total_trainers = sum(trainers[1:])
         total_learners = sum(learners)
@@ -197,6 +284,8 @@ class Cascade:
             final_fidelity=fidelity[-1],
             total_cost=cost,
             cost_per_learner=cost / total_learners if total_learners else math.inf,
+            fidelity_low=tuple(round(self.fidelity_interval(k)[0], 12) for k in range(self.levels + 1)) if self.measured else (),
+            fidelity_high=tuple(round(self.fidelity_interval(k)[1], 12) for k in range(self.levels + 1)) if self.measured else (),
         )
 
     # the names the other parts of the kit use
@@ -233,7 +322,11 @@ class CascadeSolution:
 def _levels_allowed(base: Cascade, deadline: int, min_fid: float) -> tuple[int, str]:
     """Largest number of levels that meets the deadline and the fidelity floor, and what limits it."""
     by_deadline = deadline // base.months_per_level - 1
-    if base.retention >= 1.0:
+    if base.measured:
+        by_fidelity = 0
+        while by_fidelity < MAX_LEVELS and base.fidelity_at(by_fidelity + 1) >= min_fid - 1e-9:
+            by_fidelity += 1
+    elif base.retention >= 1.0:
         by_fidelity = MAX_LEVELS
     else:
         # largest L with retention**L >= min_fid, with a tolerance against rounding
@@ -295,7 +388,7 @@ def solve_cascade(target_learners: int, deadline_months: int, min_fidelity: floa
                        f"{deadline} months available. Use fewer levels or shorter levels.")
             else:
                 msg = (f"No plan can: with {L} level(s) {coach}, fidelity at the last level is "
-                       f"{base.retention ** L:.0%}, below the {min_fid:.0%} required. Use fewer levels"
+                       f"{base.fidelity_at(L):.0%}, below the {min_fid:.0%} required. Use fewer levels"
                        + (" or add coaching." if not base.coaching else "."))
             return CascadeSolution(False, None, None, msg, why)
         per_master = sum(base.trainers_per_trainer**k for k in range(1, L + 1)) * base.learners_per_trainer
@@ -328,7 +421,7 @@ def solve_cascade(target_learners: int, deadline_months: int, min_fidelity: floa
         if why == "deadline":
             msg = (f"No plan can: even one level takes {2 * m} months, more than the {deadline} months available.")
         else:
-            msg = (f"No plan can: even one level {coach} keeps only {base.retention:.0%} fidelity, below the "
+            msg = (f"No plan can: even one level {coach} keeps only {base.fidelity_at(1):.0%} fidelity, below the "
                    f"{min_fid:.0%} required.")
         return CascadeSolution(False, None, None, msg, why, tuple(checked))
     best = checked[-1][1]

@@ -35,6 +35,10 @@ class CascadePlanner(widgets.VBox):
     10080
     >>> w.solve(20000, 8, 0.6).plan.master_trainers
     16
+
+    With a programme's measured retention (:func:`~ttt_widgets.models.fidelity.estimate_retention`),
+    ``use_measured(estimate)`` plots measured dilution with its interval and warns when a level falls, or may fall,
+    below the lowest fidelity accepted; ``use_measured(None)`` goes back to the assumed values.
     """
 
     def __init__(self, plan: Cascade | dict | str | None = None, **kwargs: Any) -> None:
@@ -99,7 +103,7 @@ class CascadePlanner(widgets.VBox):
         for w in self._w.values():
             w.observe(self._on_control, names="value")
         self._preset.observe(self._on_preset, names="value")
-        self._min_fid.observe(lambda _: None if self._hold else self.redraw(), names="value")
+        self._min_fid.observe(lambda _: None if self._hold else self.redraw(), names="value")  # moves the warning too
         self._solve_btn.on_click(lambda _: self.solve())
         self._apply_btn.on_click(lambda _: self.apply_solution())
 
@@ -192,6 +196,19 @@ class CascadePlanner(widgets.VBox):
         self.redraw()
         return self.model
 
+    @guarded()
+    def use_measured(self, estimate) -> Cascade:
+        """Use a programme's measured retention (a RetentionEstimate or (estimate, low, high) per hand-over), or
+        ``None`` for the assumed values on the sliders."""
+        self.model = self.model.with_measured(estimate)
+        self._measured_note = estimate.describe() if hasattr(estimate, "describe") else ""
+        self.redraw()
+        return self.model
+
+    def fidelity_warning(self) -> str:
+        """The warning shown under the table (empty when every level keeps the lowest fidelity accepted)."""
+        return self.model.fidelity_warning(self._min_fid.value)
+
     def redraw(self) -> None:
         r = self.model.result()
         L = self.model.levels
@@ -204,8 +221,12 @@ class CascadePlanner(widgets.VBox):
         ax.set_xticks([0, *xs], ["masters", *map(str, xs)])
         ax.set_xlim(-0.6, L + 0.6)
         ax2 = ax.twinx()
+        measured = r.measured
+        if measured:
+            ax2.fill_between([0, *xs], [f * 100 for f in r.fidelity_low], [f * 100 for f in r.fidelity_high],
+                             color=PALETTE[5], alpha=0.18, linewidth=0, label="measured interval")
         ax2.plot([0, *xs], [f * 100 for f in r.fidelity_per_level], color=PALETTE[5], marker="o", linestyle="--",
-                 label="fidelity (%)")
+                 label="fidelity (%, measured)" if measured else "fidelity (%)")
         ax2.axhline(self._min_fid.value * 100, color=PALETTE[5], alpha=0.5, linewidth=1, linestyle=":",
                     label="lowest fidelity accepted")
         ax2.set_ylim(0, 105)
@@ -214,7 +235,8 @@ class CascadePlanner(widgets.VBox):
         h2, l2 = ax2.get_legend_handles_labels()
         ax.legend(h1 + h2, l1 + l2, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=8, frameon=False)
         alt = (f"Learners reached per level: {', '.join(f'{n:,}' for n in r.learners_per_level[1:])}; "
-               f"fidelity falls to {r.final_fidelity:.0%} at level {L}.")
+               f"{'measured ' if measured else ''}fidelity falls to {r.final_fidelity:.0%} at level {L}"
+               + (f" (interval {r.fidelity_low[-1]:.0%} to {r.fidelity_high[-1]:.0%})." if measured else "."))
         self._plot.value = figure_html(fig, alt)
         cost = "n/a" if r.total_learners == 0 else f"{r.cost_per_learner:,.2f}"
         self._table.value = (
@@ -222,8 +244,14 @@ class CascadePlanner(widgets.VBox):
             f"<tr><td>Trainers trained</td><td style='text-align:right;padding-left:1em'>{r.total_trainers:,}</td></tr>"
             f"<tr><td>Learners reached</td><td style='text-align:right;padding-left:1em'><b>{r.total_learners:,}</b></td></tr>"
             f"<tr><td>Months to reach them</td><td style='text-align:right;padding-left:1em'>{r.time_to_reach_months}</td></tr>"
-            f"<tr><td>Fidelity at the last level</td><td style='text-align:right;padding-left:1em'>{r.final_fidelity:.0%}</td></tr>"
+            f"<tr><td>Fidelity at the last level{' (measured)' if measured else ''}</td><td style='text-align:right;padding-left:1em'>{r.final_fidelity:.0%}"
+            + (f" ({r.fidelity_low[-1]:.0%} to {r.fidelity_high[-1]:.0%})" if measured else "") + "</td></tr>"
             f"<tr><td>Total cost</td><td style='text-align:right;padding-left:1em'>{r.total_cost:,.0f}</td></tr>"
             f"<tr><td>Cost per learner</td><td style='text-align:right;padding-left:1em'>{cost}</td></tr></table>"
         )
+        if measured and getattr(self, "_measured_note", ""):
+            self._table.value += f"<small>{esc(self._measured_note)}</small>"
+        warning = self.fidelity_warning()
+        if warning:
+            self._table.value += message_html(warning, "warn")
         self._status.value = ""
