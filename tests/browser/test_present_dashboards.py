@@ -121,15 +121,57 @@ def _code_lines(name: str) -> list[str]:
     return lines
 
 
+#: what a projected page must not do, measured in the browser: parts the widgets hide (collapsed sections, tabs not
+#: selected) that still have a box; labels, buttons and tabs whose words are cut (scrollWidth > clientWidth);
+#: controls smaller than 24 px either way; icons that take no room (no icon font offline)
+LAYOUT_PROBLEMS = """() => {
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const say = (el) => (el.innerText || el.value || el.getAttribute("aria-label") || el.tagName).toString().trim()
+    .slice(0, 40);
+  const size = (el) => { const r = el.getBoundingClientRect(); return `${Math.round(r.width)}x${Math.round(r.height)}`; };
+  const hidden = [...document.querySelectorAll(".lm-mod-hidden, .p-mod-hidden")];
+  return {
+    hidden: hidden.length,
+    leaking: hidden.filter(shown).map((el) => `${el.className}: ${say(el)}`),
+    clipped: [...document.querySelectorAll("button, label, .widget-label, .widget-label-basic, .lm-TabBar-tabLabel")]
+      .filter(shown).filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${say(el)} (${el.scrollWidth} > ${el.clientWidth} px)`),
+    small: [...document.querySelectorAll("button, input, select, textarea, .noUi-handle, .lm-TabBar-tab")]
+      .filter(shown).filter((el) => { const r = el.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
+      .map((el) => `${el.tagName.toLowerCase()} ${el.type || ""} ${say(el)} ${size(el)}`),
+    emptyIcons: [...document.querySelectorAll("i.fa")].filter(shown)
+      .filter((el) => el.getBoundingClientRect().width < 1).map((el) => say(el.parentElement)),
+  };
+}"""
+
+
 @pytest.mark.parametrize("name", WIDGET_PAGES)
-def test_dashboard_renders_widgets_without_errors_or_code(site, page, name):
+def test_dashboard_renders_readably_without_errors_code_or_hidden_parts(site, page, name):
+    page.set_viewport_size({"width": 1920, "height": 1080})
     _open(page, site, name)
     page.wait_for_load_state("networkidle")
+    if name == "run-sheet.ipynb":
+        page.get_by_text("Group maker").wait_for(timeout=15_000)
     text = page.inner_text("body")
     for line in _code_lines(name):
         assert line not in text, f"code of {name} reached the page: {line!r}"
     for marker in ("Traceback", "Error displaying widget", "import ttt_widgets", "BEGIN SOLUTION", "Facilitator note"):
         assert marker not in text
+    if name == "run-sheet.ipynb":  # the Participation tab is not selected: none of it shows under Groups
+        assert "Who has been heard?" not in text
+    # the projector at full HD, then 1280x720 in large type (the class ?large sets), on the same page
+    for viewport, large in (((1920, 1080), False), ((1280, 720), True)):
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        if large:
+            page.evaluate("document.body.classList.add('ttt-large')")
+            page.wait_for_timeout(300)
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        where = f"{name} at {viewport[0]}x{viewport[1]}{' large' if large else ''}"
+        assert found["hidden"] >= 1, where  # the shell always hides a few panels: the check has something to see
+        assert found["leaking"] == [], f"hidden parts show in {where}"
+        assert found["clipped"] == [], f"words cut in {where}"
+        assert found["small"] == [], f"controls under 24 px in {where}"
+        assert found["emptyIcons"] == [], f"icons without their font in {where}"
     assert page.js_errors == []
 
 

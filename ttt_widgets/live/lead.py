@@ -327,7 +327,8 @@ class WordWallBoard(_Panel):
         return {"texts": summary["texts"], "words": summary["words"], "names": names}
 
     def _apply(self, data: dict) -> None:
-        if data["texts"] == self.texts and data["words"] == self.words and self._wall.value and not data["names"]:
+        if (data["texts"] == self.texts and data["words"] == self.words and self._wall.value
+                and data["names"] == self._names_seen):  # names turned off must leave the rows too
             return
         self.texts, self.words = data["texts"], data["words"]
         top = max([w["count"] for w in self.words] or [1])
