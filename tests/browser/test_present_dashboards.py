@@ -193,9 +193,23 @@ def test_run_sheet_highlights_now_and_runs_the_timer(site, page):
     _open(page, site, "run-sheet.ipynb")
     page.get_by_text("(now)").wait_for(timeout=30_000)
     assert "Welcome and objectives" in page.inner_text("body")
-    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_text(re.compile(r"Phase 1 of 3 \(running\)")).wait_for(timeout=15_000)
     page.get_by_role("tab", name="Participation").click()
+    # the lead sets today's start on the page: a typed time, then Start now
+    start = page.get_by_label("Start", exact=True)
+    now = datetime.datetime.now()
+    if now.hour < 23:
+        later = (now + datetime.timedelta(minutes=50)).strftime("%H:%M")
+        start.fill(later)
+        start.press("Enter")
+        page.get_by_text(f"Starts at {later}.").wait_for(timeout=15_000)
+    start.fill("25:00")
+    start.press("Enter")
+    page.get_by_text("'25:00' is not a clock time: use HH:MM").wait_for(timeout=15_000)
+    page.get_by_role("button", name="Set the start to now").click()
+    page.get_by_text("Welcome and objectives (now)").wait_for(timeout=15_000)
+    assert start.input_value() == datetime.datetime.now().strftime("%H:%M") or now.minute != datetime.datetime.now().minute
     assert page.js_errors == []
 
 
@@ -242,6 +256,22 @@ def test_evaluation_reads_the_session_and_an_uploaded_file(site, page, tmp_path)
     text = page.inner_text("body")
     assert "The <b>role play</b> in pairs" in text  # the trainee's text, shown as text
     assert page.locator("input[placeholder='path/to/results.csv']").count() == 0  # no reading files by path
+    # another session, opened after the server started: picked on the page
+    store = ResponseStore(f"sqlite:///{site['data'] / 'live.sqlite'}")
+    other = store.open_session("Afternoon group")
+    store.add_question(other, "How useful was today?", "scale")
+    store.submit(other, "How useful was today?", "q1", 2)
+    store.add_question(other, "Exit ticket", "exit")
+    store.submit(other, "Exit ticket", "q1", {"worked": "Afternoon pairs", "change": "More breaks"})
+    store.close()
+    page.get_by_role("button", name="Read the session again").click()
+    chooser = page.get_by_label("Session", exact=True)
+    page.wait_for_function("(code) => [...document.querySelectorAll('select option')].some(o => o.textContent"
+                           ".startsWith(code))", arg=other, timeout=15_000)
+    chooser.select_option(label=next(o for o in chooser.locator("option").all_inner_texts() if o.startswith(other)))
+    page.get_by_text(f"Levels 1 and 2 from session {other}.").wait_for(timeout=30_000)
+    page.get_by_text("Afternoon pairs").wait_for(timeout=15_000)
+    assert "The <b>role play</b> in pairs" not in page.inner_text("body")  # the other session's tickets are gone
     csv = tmp_path / "later.csv"
     csv.write_text("participant,level,measure,phase,value\nA,behaviour,observed practice,post,3\n"
                    "B,behaviour,observed practice,post,4\n,results,courses delivered,post,12\n")
@@ -269,8 +299,9 @@ def test_dashboards_say_so_in_plain_words_when_there_is_no_data(tmp_path, monkey
     monkeypatch.delenv("TTT_DB_URL", raising=False)
     (tmp_path / "no-course").mkdir()
     shutil.copy(helpers.ASSIGNMENTS / "nbgrader_config.py", tmp_path / "no-course")
-    for name, sentence in [("cohort-progress.ipynb", "No gradebook yet"), ("evaluation.ipynb", "No live session is set")]:
+    for name, sentence in [("cohort-progress.ipynb", "No gradebook yet"), ("evaluation.ipynb", "No live session yet")]:
         nb = helpers.execute_notebook(DASHBOARDS / name, cwd=DASHBOARDS)
         assert helpers.error_outputs(nb) == []
-        assert sentence in json.dumps([c.get("outputs", []) for c in nb.cells])
+        shown = json.dumps([c.get("outputs", []) for c in nb.cells]) + json.dumps(nb.metadata.get("widgets", {}))
+        assert sentence in shown  # in an output, or in the state of the widgets it shows
     assert not (tmp_path / "no-course" / "gradebook.db").exists()  # reading never creates one

@@ -184,6 +184,14 @@ def test_an_old_session_is_not_reused(db, monkeypatch):
     assert store.latest_session("Yesterday") is None
 
 
+def test_recent_sessions_lists_the_newest_first(db):
+    store, first = db
+    later = store.open_session("Afternoon")
+    listed = store.recent_sessions()
+    assert [s["code"] for s in listed][:2] == [later, first] and listed[0]["title"] == "Afternoon"
+    assert len(store.recent_sessions(limit=1)) == 1
+
+
 def test_answer_first_hides_the_bars_until_the_lead_reveals(db):
     store, code = db
     store.set_controls(code, answer_first=True)
