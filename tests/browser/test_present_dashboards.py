@@ -221,7 +221,9 @@ def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
     assert "measurable" in text and "Revisit module 04" in text  # 01-objectives is shown first (the latest)
     page.locator(".widget-dropdown select").select_option("00-warmup")
     page.get_by_text(re.compile(r"average: 25% of its points")).wait_for(timeout=15_000)
-    assert page.locator("img[alt*='Scores of 4 trainees in 00-warmup']").count() == 1
+    bars = page.locator(".ttt-bars[aria-label*='Scores of 4 trainees in 00-warmup']")
+    assert bars.count() == 1 and page.locator("img.ttt-figure").count() == 0  # HTML bars, not a picture
+    assert "0 points: 0, 1 point: 3, 2 points: 0, 3 points: 1" in bars.get_attribute("aria-label")  # whole counts
     # the last submission is graded while the page is open: one click shows it
     from nbgrader.api import Gradebook
 
@@ -232,14 +234,22 @@ def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
     assert page.js_errors == []
 
 
-def test_large_type_scales_the_figures_with_the_text(site, page):
+def test_large_type_scales_the_charts_with_the_text(site, page):
+    _open(page, site, "cohort-progress.ipynb")
+    label = page.locator(".ttt-bars .ttt-bar-count").first
+    label.wait_for(timeout=30_000)
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    normal = label.evaluate(size)
+    page.evaluate("document.body.classList.add('ttt-large')")  # what ?large does
+    assert label.evaluate(size) >= 1.25 * normal  # the bars' labels and counts are text: they grow with the page
+    # the figures that remain pictures (the cascade's levels) grow too
     page.set_viewport_size({"width": 1280, "height": 720})
-    _open(page, site, "cohort-progress.ipynb", "?large")
-    figure = page.locator("img.ttt-figure")
+    _open(page, site, "cascade-planner.ipynb", "?large")
+    figure = page.locator("img.ttt-figure").first
     figure.wait_for(timeout=30_000)
     natural = figure.evaluate("img => parseFloat(getComputedStyle(img).getPropertyValue('--ttt-fig-w'))")
     assert natural > 300
-    assert figure.bounding_box()["width"] >= 1.35 * natural  # the axis labels grow with the page's type
+    assert figure.bounding_box()["width"] >= 1.35 * natural
     assert page.js_errors == []
 
 
