@@ -11,6 +11,8 @@ subclass of Voila's application that
 - removes facilitator-only cells (tag ``skip-voila``) before they run, with nbconvert's ``TagRemovePreprocessor``;
 - serves the live service (``ttt_widgets.live.service``): the HTTP API that trainees' widgets and phones answer
   through, and the phone page at ``/join``; only this process holds the response store's URL;
+- reclaims the kernels of pages that went without a word and bounds the pages of each dashboard
+  (``ttt_widgets.dashboard_kernels``), and gzips what the pages load;
 - refuses, with 404, every request that would reach outside the dashboards folder: ``..`` and encoded ``..``
   segments, absolute paths, hidden files, symlinks whose target lies outside the folder, and the course's private
   files (``nbgrader_config.py``, gradebooks, SQLite stores) even when they sit inside it.
@@ -423,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
 
         hub = Bool(False, help="run as a JupyterHub service (ttt_widgets.live.hub)").tag(config=True)
         max_pages = Integer(MAX_PAGES, help="open pages (kernels) per dashboard at most; 0: no limit").tag(config=True)
+        compress = Bool(True, help="gzip the pages and their scripts").tag(config=True)
 
         @property
         def data_dir(self):  # Voila's own data folder, not the kit's template folder
@@ -477,6 +480,11 @@ def main(argv: list[str] | None = None) -> int:
 
             manager = self.kernel_manager
             pages = PageLimit(self.max_pages, manager.list_kernel_ids, int(getattr(manager, "orphan_timeout", 0)))
+            if self.compress:  # scripts and pages gzipped: a classroom's Wi-Fi carries a quarter of the bytes
+                from tornado.web import GZipContentEncoding
+
+                if GZipContentEncoding not in self.app.transforms:
+                    self.app.transforms.append(GZipContentEncoding)
             # Voila, unlike jupyter_server, never starts the kernel culler: start it with the server's loop
             IOLoop.current().add_callback(manager.initialize_culler)
             return _harden([*routes, *super().init_handlers()], Path(self.root_dir).resolve(), hosts, pages)

@@ -145,3 +145,15 @@ def test_a_page_whose_kernel_is_gone_says_so_and_comes_back(browser, server):
         page.get_by_role("button", name="Here").wait_for(timeout=60_000)
     finally:
         context.close()
+
+
+def test_pages_and_their_scripts_travel_gzipped(server):
+    """A classroom's Wi-Fi carries about a quarter of the bytes: the front end's scripts and the page are gzipped."""
+    import gzip
+
+    for path in ("voila/static/voila.js", f"voila/render/tiny.ipynb?token={server['token']}"):
+        request = urllib.request.Request(server["url"] + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=60) as r:
+            body = r.read()
+            assert r.headers.get("Content-Encoding") == "gzip", path
+        assert len(gzip.decompress(body)) > 2 * len(body)
