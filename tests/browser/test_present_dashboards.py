@@ -122,7 +122,8 @@ def _code_lines(name: str) -> list[str]:
 
 
 #: what a projected page must not do, measured in the browser: parts the widgets hide (collapsed sections, tabs not
-#: selected) that still have a box; labels, buttons and tabs whose words are cut (scrollWidth > clientWidth);
+#: selected) that still have a box; labels, buttons and tabs whose words are cut (scrollWidth > clientWidth), or
+#: controls cut by a box that hides its overflow or partly covered by their neighbours;
 #: controls smaller than 24 px either way; icons that take no room (no icon font offline)
 LAYOUT_PROBLEMS = """() => {
   const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
@@ -139,6 +140,26 @@ LAYOUT_PROBLEMS = """() => {
     small: [...document.querySelectorAll("button, input, select, textarea, .noUi-handle, .lm-TabBar-tab")]
       .filter(shown).filter((el) => { const r = el.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
       .map((el) => `${el.tagName.toLowerCase()} ${el.type || ""} ${say(el)} ${size(el)}`),
+    cut: [...document.querySelectorAll("button, input, select, textarea, .widget-label")].filter(shown).filter((el) => {
+      const r = el.getBoundingClientRect();
+      for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+        const style = getComputedStyle(box);
+        if (["hidden", "clip"].includes(style.overflowX)) {
+          const b = box.getBoundingClientRect();
+          return r.right > b.right + 1 || r.left < b.left - 1;
+        }
+      }
+      return false;
+    }).map((el) => `${el.tagName.toLowerCase()} ${say(el)} ${size(el)}`),
+    covered: [...document.querySelectorAll("button, input, select, textarea")].filter(shown).filter((el) => {
+      el.scrollIntoView({block: "center", inline: "nearest"});
+      const r = el.getBoundingClientRect();
+      if (r.width < 6 || r.height < 6) { return false; }
+      return [r.left + 3, r.right - 3].some((x) => {  // both ends of the control are the control, not something on it
+        const hit = document.elementFromPoint(x, r.top + r.height / 2);
+        return !(hit && (hit === el || el.contains(hit) || hit.contains(el) || hit.tagName === "LABEL"));
+      });
+    }).map((el) => `${el.tagName.toLowerCase()} ${say(el) || el.placeholder || el.className}`),
     emptyIcons: [...document.querySelectorAll("i.fa")].filter(shown)
       .filter((el) => el.getBoundingClientRect().width < 1).map((el) => say(el.parentElement)),
   };
@@ -171,6 +192,8 @@ def test_dashboard_renders_readably_without_errors_code_or_hidden_parts(site, pa
         assert found["leaking"] == [], f"hidden parts show in {where}"
         assert found["clipped"] == [], f"words cut in {where}"
         assert found["small"] == [], f"controls under 24 px in {where}"
+        assert found["cut"] == [], f"controls cut by their box in {where}"
+        assert found["covered"] == [], f"controls partly covered in {where}"
         assert found["emptyIcons"] == [], f"icons without their font in {where}"
     assert page.js_errors == []
 
