@@ -85,14 +85,16 @@ def save_figure(fig, path, dpi: int = 120) -> None:
 
 
 def bars_html(title: str, names: list[str], values: list, note: str | None = None, *,
-              legend: list[str] | None = None, per_row: bool = False, empty: str | None = None) -> str:
+              legend: list[str] | None = None, per_row: bool = False, empty: str | None = None,
+              one_colour: bool = False) -> str:
     """Horizontal bars as HTML: labels and counts are text (they grow with the page's type, ?large included), each
     bar a coloured box whose width is its share of the largest count; a summary line for screen readers.
 
     A value may be a list (stacked segments, coloured in palette order and named by ``legend``); with ``per_row``
     each bar fills the row (shares of that row's total, e.g. ratings of one question) and the count reads "n = ...".
     ``note`` is shown above the bars, which are left out when everything is zero; ``empty`` is the sentence shown
-    when every count is zero (what to do to fill the chart).
+    when every count is zero (what to do to fill the chart). ``one_colour`` draws every bar alike (the bands of one
+    measure, as in a histogram) instead of one colour per answer.
 
     >>> bars_html("Ready?", ["yes", "no"], [3, 1]).count("ttt-bar-row")
     2
@@ -113,7 +115,7 @@ def bars_html(title: str, names: list[str], values: list, note: str | None = Non
             if value <= 0 and len(stack) > 1:
                 continue
             width = 0.0 if value <= 0 else max(0.5, 100 * value / scale)
-            colour = PALETTE[(k if len(stack) > 1 else i) % len(PALETTE)]
+            colour = PALETTE[(k if len(stack) > 1 else 0 if one_colour else i) % len(PALETTE)]
             what = f" title='{esc(legend[k])}: {value:g}'" if legend and len(stack) > 1 else ""
             parts.append(f"<span class='ttt-bar'{what} style='display:block;height:100%;width:{width:.1f}%;"
                          f"background:{colour};flex:none'></span>")

@@ -247,6 +247,7 @@ def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
     bars = page.locator(".ttt-bars[aria-label*='Scores of 4 trainees in 00-warmup']")
     assert bars.count() == 1 and page.locator("img.ttt-figure").count() == 0  # HTML bars, not a picture
     assert "0 points: 0, 1 point: 3, 2 points: 0, 3 points: 1" in bars.get_attribute("aria-label")  # whole counts
+    assert bars.evaluate("b => new Set([...b.querySelectorAll('.ttt-bar')].map(x => x.style.background)).size") == 1
     # the last submission is graded while the page is open: one click shows it
     from nbgrader.api import Gradebook
 
