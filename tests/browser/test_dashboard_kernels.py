@@ -4,6 +4,7 @@ A page closed without a word (no ``beforeunload``: a crashed browser, a laptop p
 never connected each leave a kernel; the server shuts them down once no page has been connected for the orphan
 timeout, while the preheated kernel waiting in Voila's pool stays. A dashboard refuses pages beyond its limit with a
 page that says so, and takes them again once a kernel is freed. A page whose kernel is gone says so and reloads.
+One module-wide server (a tiny dashboard, so that kernels start quickly) serves every test.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def _page(browser, srv):
     return context, page, response
 
 
-def test_pages_closed_without_a_word_free_their_kernels_and_the_limit_says_so(browser, server):
+def test_pages_closed_without_a_word_free_their_kernels_the_limit_says_so_and_a_lost_kernel_reloads(browser, server):
     pid = server["proc"].proc.pid
     assert len(_kernels(pid)) == 1  # the preheated one
     opened = []
@@ -116,6 +117,18 @@ def test_pages_closed_without_a_word_free_their_kernels_and_the_limit_says_so(br
     response = extra.reload()  # a kernel is free again: the page opens
     assert response.status == 200
     extra.get_by_role("button", name="Here").wait_for(timeout=60_000)
+
+    # a page whose kernel is gone (shut down while its laptop slept) says so and reloads with a new one
+    first = extra.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    request = urllib.request.Request(f"{server['url']}api/kernels/{first}", method="DELETE",
+                                     headers={"Authorization": f"token {server['token']}"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.status == 204
+    extra.get_by_text("This page's session ended on the server").wait_for(timeout=15_000)
+    extra.wait_for_function(
+        "(first) => { const c = document.getElementById('jupyter-config-data');"
+        " return c && JSON.parse(c.textContent).kernelId !== first; }", arg=first, timeout=60_000)
+    extra.get_by_role("button", name="Here").wait_for(timeout=60_000)
     for context, page in [*opened, (extra_context, extra)]:
         context.close()
 
@@ -127,24 +140,6 @@ def test_a_render_that_never_connects_is_reclaimed(server):
         assert r.status == 200 and "kernelId" in r.read().decode()
     _until("the fetched page's kernel and a new preheated one", lambda: len(_kernels(pid)) == 2, 60)
     _until("the never-connected kernel shut down", lambda: len(_kernels(pid)) == 1, 10 * ORPHAN)
-
-
-def test_a_page_whose_kernel_is_gone_says_so_and_comes_back(browser, server):
-    context, page, _ = _page(browser, server)
-    try:
-        page.get_by_role("button", name="Here").wait_for(timeout=60_000)
-        first = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-        request = urllib.request.Request(f"{server['url']}api/kernels/{first}", method="DELETE",
-                                         headers={"Authorization": f"token {server['token']}"})
-        with urllib.request.urlopen(request, timeout=30) as r:
-            assert r.status == 204
-        page.get_by_text("This page's session ended on the server").wait_for(timeout=15_000)
-        page.wait_for_function(
-            "(first) => { const c = document.getElementById('jupyter-config-data');"
-            " return c && JSON.parse(c.textContent).kernelId !== first; }", arg=first, timeout=60_000)
-        page.get_by_role("button", name="Here").wait_for(timeout=60_000)
-    finally:
-        context.close()
 
 
 def test_pages_and_their_scripts_travel_gzipped(server):
