@@ -263,7 +263,11 @@ class LiveResults(_Panel):
             self._chart.value = chart
         mean = f" · mean {s['mean']:.2f}" if s.get("mean") is not None and not self.hidden else ""
         closed = " · closed" if data["closed"] else ""
-        self._text.value = f"<div>{self.n} answer(s){esc(mean)}{closed}</div>"
+        if self.n == 0 and not data["closed"]:  # an empty chart says how to fill it
+            self._text.value = ("<div>No answers yet: choose this question under <i>Run the room</i> and press "
+                                "<i>Show</i> to put it on the phones.</div>")
+        else:
+            self._text.value = f"<div>{self.n} answer(s){esc(mean)}{closed}</div>"
 
 
 class WordWallBoard(_Panel):
