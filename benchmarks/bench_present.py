@@ -11,6 +11,10 @@ Three servers run in the same session, on the same notebooks:
 - ``ttt template, cold``: the kit's template without preheating (what the template alone buys);
 - ``ttt present``: the kit's template with one preheated kernel per dashboard (what leads get).
 
+For every visit it also counts what the page loaded before it was interactive: requests and bytes (response bodies
+as sent, with a fresh browser profile each time, so nothing comes from the cache: a first visit). The servers take
+any number of pages (``max_pages=0``): the visits' kernels are left for the orphan timeout to reclaim.
+
 It then reports the memory of the ``ttt present`` server with every dashboard preheated (the server and its
 kernels: resident set, and proportional set size which shares libraries fairly between processes).
 
@@ -91,15 +95,22 @@ def wait_pool(proc: helpers.Process, name: str, count: int, timeout: float = 120
         time.sleep(0.1)
 
 
-def visit(browser, url: str, slider: bool) -> tuple[float, float | None]:
-    """One fresh page: (time to first widget, time to the kernel's first reply to input) in seconds."""
+
+def visit(browser, url: str, slider: bool) -> tuple[float, float | None, int, int]:
+    """One fresh page: time to first widget and to the kernel's first reply to input (seconds), and the requests
+    and bytes loaded until the first widget showed."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.add_init_script(WATCH_WIDGETS)
+    loaded: list = []
+    page.on("requestfinished", lambda request: loaded.append(request))
     try:
         page.goto(url, wait_until="commit", timeout=120_000)
         page.wait_for_function("window.__firstWidget !== undefined", timeout=120_000, polling=20)
         first = page.evaluate("window.__firstWidget") / 1000
+        until = list(loaded)  # requests finished by the time the widgets showed
+        requests = len(until)
+        size = sum(max(0, r.sizes()["responseBodySize"]) for r in until)
         reply = None
         if slider:
             img = page.locator(".widget-image")
@@ -111,7 +122,7 @@ def visit(browser, url: str, slider: bool) -> tuple[float, float | None]:
                 "(b) => { const i = document.querySelector('.widget-image'); return i && i.src !== b; }",
                 arg=before, timeout=60_000, polling=20)
             reply = page.evaluate("performance.now()") / 1000
-        return first, reply
+        return first, reply, requests, size
     finally:
         context.close()
 
@@ -176,12 +187,12 @@ def main() -> int:
                  "--Voila.ip=127.0.0.1"]
     servers = {
         "plain": start(plain_cmd, work / "plain.log", folder),
-        "cold": start(voila_command(folder, ports["cold"], preheat=False), work / "cold.log", folder),
-        "preheated": start(voila_command(folder, ports["preheated"], preheat=True, pool_size=1),
+        "cold": start(voila_command(folder, ports["cold"], preheat=False, max_pages=0), work / "cold.log", folder),
+        "preheated": start(voila_command(folder, ports["preheated"], preheat=True, pool_size=1, max_pages=0),
                            work / "preheated.log", folder),
     }
     labels = {"plain": "voila (plain, cold)", "cold": "ttt template, cold", "preheated": "ttt present (preheated)"}
-    results: dict[str, dict[str, list[tuple[float, float | None]]]] = {n: {k: [] for k in servers} for n in names}
+    results: dict[str, dict[str, list[tuple[float, float | None, int, int]]]] = {n: {k: [] for k in servers} for n in names}
     try:
         for key, proc in servers.items():
             helpers.wait_for_http(f"http://127.0.0.1:{ports[key]}/voila/tree", timeout=120, proc=proc.proc, log=proc.log)
@@ -216,15 +227,29 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     ratios = []
+    spread = {}
     for name in names:
         med = {k: statistics.median(v[0] for v in results[name][k]) for k in servers}
+        spread[name] = (min(v[0] for v in results[name]["preheated"]), max(v[0] for v in results[name]["preheated"]))
         ratio = med["plain"] / med["preheated"]
         ratios.append(ratio)
         print(f"{name.removesuffix('.ipynb'):<24}" + "".join(f"{med[k]:>26.2f}" for k in servers) + f"{ratio:>17.1f}x")
+    print("\nWhat a page loads before it is interactive (first visit, nothing cached): requests / KiB, median")
+    print(f"{'notebook':<24}" + "".join(f"{labels[k]:>26}" for k in servers))
+    for name in names:
+        cells = []
+        for k in servers:
+            visits = results[name][k]
+            cells.append(f"{statistics.median(v[2] for v in visits):.0f} / {statistics.median(v[3] for v in visits) / 1024:,.0f}")
+        print(f"{name.removesuffix('.ipynb'):<24}" + "".join(f"{c:>26}" for c in cells))
     if "slider-plot.ipynb" in names:
         print("\nslider-plot: first reply of the kernel to a slider move (plot redrawn), seconds from navigation start")
         print("".join(f"{labels[k]:>26}" for k in servers))
         print("".join(f"{statistics.median(v[1] for v in results['slider-plot.ipynb'][k]):>26.2f}" for k in servers))
+    print("\nttt present, preheated, every visit (min to max, seconds): "
+          + ", ".join(f"{n.removesuffix('.ipynb')} {a:.2f}-{b:.2f}" for n, (a, b) in spread.items()))
+    load = os.getloadavg()
+    print(f"load average during the run: {load[0]:.1f} (1 min) on {os.cpu_count()} CPUs")
     print(f"\nttt present is {statistics.median(ratios):.1f}x faster than plain cold voila (median over notebooks)")
     print(f"\nMemory of ttt present with {len(all_nbs)} notebooks preheated ({nproc} processes: server + kernels):")
     print(f"  resident {rss:.0f} MiB in total, proportional share {pss:.0f} MiB "

@@ -53,7 +53,8 @@ def _cmd_present(args: argparse.Namespace) -> int:
         return _present_on_hub(args, dashboards)
     token = serve.present_token(args.ip, args.token)
     cmd = serve.voila_command(dashboards.resolve(), args.port, args.ip, preheat=not args.no_preheat,
-                              pool_size=args.pool_size, large_type=args.large_type)
+                              pool_size=args.pool_size, large_type=args.large_type, max_pages=args.max_pages,
+                              orphan_timeout=args.orphan_timeout)
     advice = serve.exposure_advice(args.ip, token)
     server = serve.Server("Dashboards (Voila):", cmd, serve.present_url(args.ip, args.port, token),
                           env=serve.token_env(token))
@@ -75,7 +76,8 @@ def _present_on_hub(args: argparse.Namespace, dashboards) -> int:
     os.environ[hub.LEAD_USERS_VAR] = ",".join(sorted(settings.lead_users))  # read by the server process
     token = args.token or serve.new_token()  # for the dashboards' kernels (and scripts): people log in via the Hub
     cmd = serve.voila_command(dashboards.resolve(), settings.port, settings.ip, settings.voila_args(),
-                              preheat=not args.no_preheat, pool_size=args.pool_size, large_type=args.large_type)
+                              preheat=not args.no_preheat, pool_size=args.pool_size, large_type=args.large_type,
+                              max_pages=args.max_pages, orphan_timeout=args.orphan_timeout)
     server = serve.Server("Dashboards (Voila, JupyterHub service):", cmd,
                           f"http://{settings.ip}:{settings.port}{settings.prefix} (the Hub routes to it)",
                           env=serve.token_env(token))
@@ -163,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--large-type", action="store_true", help="larger type for projectors (or add ?large to a URL)")
     p.add_argument("--pool-size", type=int, default=1, help="preheated kernels kept ready per dashboard (default: 1)")
     p.add_argument("--no-preheat", action="store_true", help="start each kernel on request (slower pages, less memory)")
+    p.add_argument("--max-pages", type=int, default=6, metavar="N",
+                   help="open pages (kernels, about 80 MB each) per dashboard at most; 0: no limit (default: 6)")
+    p.add_argument("--orphan-timeout", type=int, default=120, metavar="SECONDS",
+                   help="shut down a page's kernel after this long with no page connected (default: 120)")
     p.add_argument("--hub", action="store_true",
                    help="run as a JupyterHub service: trainees and leads log in through the Hub (the default when "
                         "the Hub starts this command as a service)")

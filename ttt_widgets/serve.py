@@ -11,6 +11,8 @@ subclass of Voila's application that
 - removes facilitator-only cells (tag ``skip-voila``) before they run, with nbconvert's ``TagRemovePreprocessor``;
 - serves the live service (``ttt_widgets.live.service``): the HTTP API that trainees' widgets and phones answer
   through, and the phone page at ``/join``; only this process holds the response store's URL;
+- reclaims the kernels of pages that went without a word and bounds the pages of each dashboard
+  (``ttt_widgets.dashboard_kernels``), and gzips what the pages load;
 - refuses, with 404, every request that would reach outside the dashboards folder: ``..`` and encoded ``..``
   segments, absolute paths, hidden files, symlinks whose target lies outside the folder, and the course's private
   files (``nbgrader_config.py``, gradebooks, SQLite stores) even when they sit inside it.
@@ -44,6 +46,8 @@ TEMPLATE_NAME = "ttt"
 FACILITATOR_TAG = "skip-voila"
 #: the environment variable that carries the lead's token to the server process (read once, then removed)
 TOKEN_VAR = "TTT_PRESENT_TOKEN"
+#: kernels (open pages) per dashboard at most; a kernel's seconds without any page; seconds idle without any page
+MAX_PAGES, ORPHAN_TIMEOUT, IDLE_TIMEOUT = 6, 120, 3600
 #: the folder that plays the part of a Jupyter data directory for the kit's template
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
 
@@ -96,12 +100,15 @@ def lab_command(root: Path, port: int = 8888, ip: str = "127.0.0.1", token: str 
 
 
 def voila_command(dashboards: Path, port: int = 8866, ip: str = "127.0.0.1", extra: list[str] | None = None, *,
-                  preheat: bool = True, pool_size: int = 1, large_type: bool = False) -> list[str]:
+                  preheat: bool = True, pool_size: int = 1, large_type: bool = False, max_pages: int = MAX_PAGES,
+                  orphan_timeout: int = ORPHAN_TIMEOUT, idle_timeout: int = IDLE_TIMEOUT) -> list[str]:
     """The command line that serves ONLY ``dashboards`` with the kit's hardened Voila.
 
     Sources stripped, tracebacks hidden, the kit's template (no override from the URL), facilitator cells removed,
     and with ``preheat`` one kernel per dashboard already run and waiting (Voila's kernel pool), so a page opens
-    without waiting for its notebook to execute.
+    without waiting for its notebook to execute. Kernels are reclaimed (``ttt_widgets.dashboard_kernels``): a
+    kernel no page has been connected to for ``orphan_timeout`` seconds, or that did nothing for ``idle_timeout``
+    seconds with no page connected, is shut down; each dashboard has at most ``max_pages`` kernels (0: no limit).
 
     >>> cmd = voila_command(Path("notebooks/dashboards"), port=8866)
     >>> cmd[1:3], "--Voila.ip=127.0.0.1" in cmd
@@ -123,6 +130,14 @@ def voila_command(dashboards: Path, port: int = 8866, ip: str = "127.0.0.1", ext
         "--VoilaConfiguration.classic_tree=True",
         # only the widget front end: other lab extensions (nbgrader's, for one) fail outside JupyterLab
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in VOILA_EXTENSIONS),
+    ]
+    cmd += [
+        "--VoilaConfiguration.multi_kernel_manager_class=ttt_widgets.dashboard_kernels.DashboardKernelManager",
+        f"--DashboardKernelManager.orphan_timeout={int(orphan_timeout)}",
+        f"--MappingKernelManager.cull_idle_timeout={int(idle_timeout)}",
+        f"--MappingKernelManager.cull_interval={max(1, min(30, int(orphan_timeout) // 3 or 30))}",
+        "--MappingKernelManager.cull_connected=False",  # a page still open keeps its kernel
+        f"--PresentVoila.max_pages={int(max_pages)}",
     ]
     if preheat and pool_size > 0:
         cmd += ["--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
@@ -260,10 +275,11 @@ def host_checker(ip: str, extra: str | None = None):
     return allowed
 
 
-def _harden(handlers: list, root: Path, allowed_host=None) -> list:
+def _harden(handlers: list, root: Path, allowed_host=None, pages=None) -> list:
     """Wrap every handler so that it refuses unsafe paths (and, with ``allowed_host``, foreign Host headers);
     file-reading handlers also check their path argument. The login page's logout handler is replaced by one that
-    works without jupyter_server's page templates (the stock one answers 500 here)."""
+    works without jupyter_server's page templates (the stock one answers 500 here). With ``pages`` (a
+    ``dashboard_kernels.PageLimit``), a dashboard that already has its share of open pages answers 429 and says why."""
     file_patterns = ("/voila/render/", "/voila/tree", "/voila/files/", "/voila/api/contents")
 
     def refuse(handler) -> None:
@@ -284,13 +300,19 @@ def _harden(handlers: list, root: Path, allowed_host=None) -> list:
             if not _raw_path_is_safe(self.request.path):
                 return refuse(self)
             if checks_argument:
-                values = [*(self.path_args or ()), *(self.path_kwargs or {}).values()]
-                relative = next((v for v in values if v), "") or ""
-                if isinstance(relative, bytes):
-                    relative = relative.decode("utf-8", "replace")
-                relative = relative[1:] if relative.startswith("/") else relative  # tree paths begin with "/"
+                relative = relative_path(self)
                 if relative and not is_servable(root, relative):
                     return refuse(self)
+            if sets_xsrf and pages is not None and self.request.method == "GET":
+                name = relative_path(self)
+                if not pages.begin(name):
+                    self.clear()
+                    self.set_status(429)
+                    self.set_header("Content-Type", "text/html; charset=utf-8")
+                    self.set_header("Cache-Control", "no-store")
+                    self.set_header("Retry-After", "30")
+                    return self.finish(pages.refusal(name))
+                self._ttt_page = name
             result = cls.prepare(self, *args, **kwargs)
             if not sets_xsrf:
                 return result
@@ -306,7 +328,32 @@ def _harden(handlers: list, root: Path, allowed_host=None) -> list:
             return then()
 
         sets_xsrf = "/voila/render/" in pattern
-        return type(cls.__name__, (cls,), {"prepare": prepare})
+        body = {"prepare": prepare}
+        if sets_xsrf and pages is not None:
+            def write(self, chunk):
+                if getattr(self, "_ttt_page", None) is not None:
+                    pages.seen(self._ttt_page, chunk)  # the page names its kernel: count it for this dashboard
+                return cls.write(self, chunk)
+
+            def on_finish(self):
+                if getattr(self, "_ttt_page", None) is not None:
+                    pages.end(self._ttt_page)
+                    self._ttt_page = None
+
+            def on_connection_close(self):  # the browser went before the page was sent
+                on_finish(self)
+                return cls.on_connection_close(self)
+
+            body.update(write=write, on_finish=lambda self: on_finish(self) or cls.on_finish(self),
+                        on_connection_close=on_connection_close)
+        return type(cls.__name__, (cls,), body)
+
+    def relative_path(self) -> str:
+        values = [*(self.path_args or ()), *(self.path_kwargs or {}).values()]
+        relative = next((v for v in values if v), "") or ""
+        if isinstance(relative, bytes):
+            relative = relative.decode("utf-8", "replace")
+        return relative[1:] if relative.startswith("/") else relative  # tree paths begin with "/"
 
     out = []
     for spec in handlers:
@@ -370,13 +417,15 @@ def main(argv: list[str] | None = None) -> int:
         p for p in (str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH", "")) if p)
 
     from jupyter_core.paths import jupyter_path
-    from traitlets import Bool
+    from traitlets import Bool, Integer
     from voila.app import Voila
 
     class PresentVoila(Voila):
         """Voila, serving one folder and nothing else."""
 
         hub = Bool(False, help="run as a JupyterHub service (ttt_widgets.live.hub)").tag(config=True)
+        max_pages = Integer(MAX_PAGES, help="open pages (kernels) per dashboard at most; 0: no limit").tag(config=True)
+        compress = Bool(True, help="gzip the pages and their scripts").tag(config=True)
 
         @property
         def data_dir(self):  # Voila's own data folder, not the kit's template folder
@@ -425,7 +474,20 @@ def main(argv: list[str] | None = None) -> int:
                 routes = hub_routes(routes, service)
             # behind the Hub, its proxy and login decide who reaches the service; elsewhere only our own names
             hosts = None if self.hub else host_checker(self.ip)
-            return _harden([*routes, *super().init_handlers()], Path(self.root_dir).resolve(), hosts)
+            from tornado.ioloop import IOLoop
+
+            from .dashboard_kernels import PageLimit
+
+            manager = self.kernel_manager
+            pages = PageLimit(self.max_pages, manager.list_kernel_ids, int(getattr(manager, "orphan_timeout", 0)))
+            if self.compress:  # scripts and pages gzipped: a classroom's Wi-Fi carries a quarter of the bytes
+                from tornado.web import GZipContentEncoding
+
+                if GZipContentEncoding not in self.app.transforms:
+                    self.app.transforms.append(GZipContentEncoding)
+            # Voila, unlike jupyter_server, never starts the kernel culler: start it with the server's loop
+            IOLoop.current().add_callback(manager.initialize_culler)
+            return _harden([*routes, *super().init_handlers()], Path(self.root_dir).resolve(), hosts, pages)
 
     PresentVoila.launch_instance(argv)
     return 0

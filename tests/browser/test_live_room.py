@@ -200,6 +200,23 @@ def test_the_lead_downloads_the_answers_and_phone_text_shows_literally(browser, 
         assert download.suggested_filename == f"ttt-session-{code}.csv"
         assert content.startswith("session,question,kind,participant") and "'=cmd" in content
         assert reply["participant"] not in content  # anonymous unless the lead shows names
+        # names reach the projected page only while *Show names* is on and the moderation section is open
+        who = reply["participant"]
+        assert who not in page.inner_text("body")
+        moderate = page.get_by_text("Moderate (hide or unhide)")
+        moderate.click()
+        page.get_by_text("(1)", exact=False).first.wait_for(timeout=10_000)
+        assert who not in page.inner_text("body")
+        page.get_by_label("Show names (moderation list and export)").check()
+        page.get_by_text(who, exact=False).first.wait_for(timeout=10_000)
+        moderate.click()  # collapsed: its rows, names included, have no box on the page
+        page.wait_for_function("(who) => !document.body.innerText.includes(who)", arg=who, timeout=5_000)
+        rows = page.locator(".jupyter-widget-Collapse-contents")
+        assert rows.count() == 1 and rows.first.evaluate("el => el.getClientRects().length") == 0
+        page.get_by_label("Show names (moderation list and export)").uncheck()
+        moderate.click()
+        page.wait_for_timeout(1_500)  # the panel's next read
+        assert who not in page.inner_text("body")
         assert page.js_errors == []
     finally:
         context.close()

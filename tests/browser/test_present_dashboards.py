@@ -121,15 +121,80 @@ def _code_lines(name: str) -> list[str]:
     return lines
 
 
+#: what a projected page must not do, measured in the browser: parts the widgets hide (collapsed sections, tabs not
+#: selected) that still have a box; labels, buttons and tabs whose words are cut (scrollWidth > clientWidth), or
+#: controls cut by a box that hides its overflow or partly covered by their neighbours;
+#: controls smaller than 24 px either way; icons that take no room (no icon font offline)
+LAYOUT_PROBLEMS = """() => {
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const say = (el) => (el.innerText || el.value || el.getAttribute("aria-label") || el.tagName).toString().trim()
+    .slice(0, 40);
+  const size = (el) => { const r = el.getBoundingClientRect(); return `${Math.round(r.width)}x${Math.round(r.height)}`; };
+  const hidden = [...document.querySelectorAll(".lm-mod-hidden, .p-mod-hidden")];
+  return {
+    hidden: hidden.length,
+    leaking: hidden.filter(shown).map((el) => `${el.className}: ${say(el)}`),
+    clipped: [...document.querySelectorAll("button, label, .widget-label, .widget-label-basic, .lm-TabBar-tabLabel")]
+      .filter(shown).filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${say(el)} (${el.scrollWidth} > ${el.clientWidth} px)`),
+    small: [...document.querySelectorAll("button, input, select, textarea, .noUi-handle, .lm-TabBar-tab")]
+      .filter(shown).filter((el) => { const r = el.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
+      .map((el) => `${el.tagName.toLowerCase()} ${el.type || ""} ${say(el)} ${size(el)}`),
+    cut: [...document.querySelectorAll("button, input, select, textarea, .widget-label")].filter(shown).filter((el) => {
+      const r = el.getBoundingClientRect();
+      for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+        const style = getComputedStyle(box);
+        if (["hidden", "clip"].includes(style.overflowX)) {
+          const b = box.getBoundingClientRect();
+          return r.right > b.right + 1 || r.left < b.left - 1;
+        }
+      }
+      return false;
+    }).map((el) => `${el.tagName.toLowerCase()} ${say(el)} ${size(el)}`),
+    covered: [...document.querySelectorAll("button, input, select, textarea")].filter(shown).filter((el) => {
+      el.scrollIntoView({block: "center", inline: "nearest"});
+      const r = el.getBoundingClientRect();
+      if (r.width < 6 || r.height < 6) { return false; }
+      return [r.left + 3, r.right - 3].some((x) => {  // both ends of the control are the control, not something on it
+        const hit = document.elementFromPoint(x, r.top + r.height / 2);
+        return !(hit && (hit === el || el.contains(hit) || hit.contains(el) || hit.tagName === "LABEL"));
+      });
+    }).map((el) => `${el.tagName.toLowerCase()} ${say(el) || el.placeholder || el.className}`),
+    emptyIcons: [...document.querySelectorAll("i.fa")].filter(shown)
+      .filter((el) => el.getBoundingClientRect().width < 1).map((el) => say(el.parentElement)),
+  };
+}"""
+
+
 @pytest.mark.parametrize("name", WIDGET_PAGES)
-def test_dashboard_renders_widgets_without_errors_or_code(site, page, name):
+def test_dashboard_renders_readably_without_errors_code_or_hidden_parts(site, page, name):
+    page.set_viewport_size({"width": 1920, "height": 1080})
     _open(page, site, name)
     page.wait_for_load_state("networkidle")
+    if name == "run-sheet.ipynb":
+        page.get_by_text("Group maker").wait_for(timeout=15_000)
     text = page.inner_text("body")
     for line in _code_lines(name):
         assert line not in text, f"code of {name} reached the page: {line!r}"
     for marker in ("Traceback", "Error displaying widget", "import ttt_widgets", "BEGIN SOLUTION", "Facilitator note"):
         assert marker not in text
+    if name == "run-sheet.ipynb":  # the Participation tab is not selected: none of it shows under Groups
+        assert "Who has been heard?" not in text
+    # the projector at full HD, then 1280x720 in large type (the class ?large sets), on the same page
+    for viewport, large in (((1920, 1080), False), ((1280, 720), True)):
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        if large:
+            page.evaluate("document.body.classList.add('ttt-large')")
+            page.wait_for_timeout(300)
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        where = f"{name} at {viewport[0]}x{viewport[1]}{' large' if large else ''}"
+        assert found["hidden"] >= 1, where  # the shell always hides a few panels: the check has something to see
+        assert found["leaking"] == [], f"hidden parts show in {where}"
+        assert found["clipped"] == [], f"words cut in {where}"
+        assert found["small"] == [], f"controls under 24 px in {where}"
+        assert found["cut"] == [], f"controls cut by their box in {where}"
+        assert found["covered"] == [], f"controls partly covered in {where}"
+        assert found["emptyIcons"] == [], f"icons without their font in {where}"
     assert page.js_errors == []
 
 
@@ -151,9 +216,23 @@ def test_run_sheet_highlights_now_and_runs_the_timer(site, page):
     _open(page, site, "run-sheet.ipynb")
     page.get_by_text("(now)").wait_for(timeout=30_000)
     assert "Welcome and objectives" in page.inner_text("body")
-    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_text(re.compile(r"Phase 1 of 3 \(running\)")).wait_for(timeout=15_000)
     page.get_by_role("tab", name="Participation").click()
+    # the lead sets today's start on the page: a typed time, then Start now
+    start = page.get_by_label("Start", exact=True)
+    now = datetime.datetime.now()
+    if now.hour < 23:
+        later = (now + datetime.timedelta(minutes=50)).strftime("%H:%M")
+        start.fill(later)
+        start.press("Enter")
+        page.get_by_text(f"Starts at {later}.").wait_for(timeout=15_000)
+    start.fill("25:00")
+    start.press("Enter")
+    page.get_by_text("'25:00' is not a clock time: use HH:MM").wait_for(timeout=15_000)
+    page.get_by_role("button", name="Set the start to now").click()
+    page.get_by_text("Welcome and objectives (now)").wait_for(timeout=15_000)
+    assert start.input_value() == datetime.datetime.now().strftime("%H:%M") or now.minute != datetime.datetime.now().minute
     assert page.js_errors == []
 
 
@@ -165,7 +244,10 @@ def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
     assert "measurable" in text and "Revisit module 04" in text  # 01-objectives is shown first (the latest)
     page.locator(".widget-dropdown select").select_option("00-warmup")
     page.get_by_text(re.compile(r"average: 25% of its points")).wait_for(timeout=15_000)
-    assert page.locator("img[alt*='Scores of 4 trainees in 00-warmup']").count() == 1
+    bars = page.locator(".ttt-bars[aria-label*='Scores of 4 trainees in 00-warmup']")
+    assert bars.count() == 1 and page.locator("img.ttt-figure").count() == 0  # HTML bars, not a picture
+    assert "0 points: 0, 1 point: 3, 2 points: 0, 3 points: 1" in bars.get_attribute("aria-label")  # whole counts
+    assert bars.evaluate("b => new Set([...b.querySelectorAll('.ttt-bar')].map(x => x.style.background)).size") == 1
     # the last submission is graded while the page is open: one click shows it
     from nbgrader.api import Gradebook
 
@@ -176,14 +258,22 @@ def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
     assert page.js_errors == []
 
 
-def test_large_type_scales_the_figures_with_the_text(site, page):
+def test_large_type_scales_the_charts_with_the_text(site, page):
+    _open(page, site, "cohort-progress.ipynb")
+    label = page.locator(".ttt-bars .ttt-bar-count").first
+    label.wait_for(timeout=30_000)
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    normal = label.evaluate(size)
+    page.evaluate("document.body.classList.add('ttt-large')")  # what ?large does
+    assert label.evaluate(size) >= 1.25 * normal  # the bars' labels and counts are text: they grow with the page
+    # the figures that remain pictures (the cascade's levels) grow too
     page.set_viewport_size({"width": 1280, "height": 720})
-    _open(page, site, "cohort-progress.ipynb", "?large")
-    figure = page.locator("img.ttt-figure")
+    _open(page, site, "cascade-planner.ipynb", "?large")
+    figure = page.locator("img.ttt-figure").first
     figure.wait_for(timeout=30_000)
     natural = figure.evaluate("img => parseFloat(getComputedStyle(img).getPropertyValue('--ttt-fig-w'))")
     assert natural > 300
-    assert figure.bounding_box()["width"] >= 1.35 * natural  # the axis labels grow with the page's type
+    assert figure.bounding_box()["width"] >= 1.35 * natural
     assert page.js_errors == []
 
 
@@ -200,6 +290,22 @@ def test_evaluation_reads_the_session_and_an_uploaded_file(site, page, tmp_path)
     text = page.inner_text("body")
     assert "The <b>role play</b> in pairs" in text  # the trainee's text, shown as text
     assert page.locator("input[placeholder='path/to/results.csv']").count() == 0  # no reading files by path
+    # another session, opened after the server started: picked on the page
+    store = ResponseStore(f"sqlite:///{site['data'] / 'live.sqlite'}")
+    other = store.open_session("Afternoon group")
+    store.add_question(other, "How useful was today?", "scale")
+    store.submit(other, "How useful was today?", "q1", 2)
+    store.add_question(other, "Exit ticket", "exit")
+    store.submit(other, "Exit ticket", "q1", {"worked": "Afternoon pairs", "change": "More breaks"})
+    store.close()
+    page.get_by_role("button", name="Read the session again").click()
+    chooser = page.get_by_label("Session", exact=True)
+    page.wait_for_function("(code) => [...document.querySelectorAll('select option')].some(o => o.textContent"
+                           ".startsWith(code))", arg=other, timeout=15_000)
+    chooser.select_option(label=next(o for o in chooser.locator("option").all_inner_texts() if o.startswith(other)))
+    page.get_by_text(f"Levels 1 and 2 from session {other}.").wait_for(timeout=30_000)
+    page.get_by_text("Afternoon pairs").wait_for(timeout=15_000)
+    assert "The <b>role play</b> in pairs" not in page.inner_text("body")  # the other session's tickets are gone
     csv = tmp_path / "later.csv"
     csv.write_text("participant,level,measure,phase,value\nA,behaviour,observed practice,post,3\n"
                    "B,behaviour,observed practice,post,4\n,results,courses delivered,post,12\n")
@@ -227,8 +333,9 @@ def test_dashboards_say_so_in_plain_words_when_there_is_no_data(tmp_path, monkey
     monkeypatch.delenv("TTT_DB_URL", raising=False)
     (tmp_path / "no-course").mkdir()
     shutil.copy(helpers.ASSIGNMENTS / "nbgrader_config.py", tmp_path / "no-course")
-    for name, sentence in [("cohort-progress.ipynb", "No gradebook yet"), ("evaluation.ipynb", "No live session is set")]:
+    for name, sentence in [("cohort-progress.ipynb", "No gradebook yet"), ("evaluation.ipynb", "No live session yet")]:
         nb = helpers.execute_notebook(DASHBOARDS / name, cwd=DASHBOARDS)
         assert helpers.error_outputs(nb) == []
-        assert sentence in json.dumps([c.get("outputs", []) for c in nb.cells])
+        shown = json.dumps([c.get("outputs", []) for c in nb.cells]) + json.dumps(nb.metadata.get("widgets", {}))
+        assert sentence in shown  # in an output, or in the state of the widgets it shows
     assert not (tmp_path / "no-course" / "gradebook.db").exists()  # reading never creates one

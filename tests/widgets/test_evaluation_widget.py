@@ -49,7 +49,9 @@ def test_planner_bad_input_and_escaping():
 def test_report_shows_the_sample_with_charts_and_intervals():
     r = EvaluationReport()
     assert "evaluation-sample.csv" in r._source.value
-    assert r._plot.value.startswith("<img") and "mean gain" in r._plot.value
+    # reaction as HTML bars (text, so it grows with ?large), then the gains' figure
+    assert r._plot.value.index("ttt-bars") < r._plot.value.index("<img") and "mean gain" in r._plot.value
+    assert "Level 1: reaction" in r._plot.value and "n = " in r._plot.value
     assert "Level 1: reaction" in r._summary.value and "95% CI" in r._summary.value
     r._confidence.value = 0.99
     assert "99% CI" in r._summary.value and "95% CI" not in r._summary.value

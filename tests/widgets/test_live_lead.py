@@ -184,6 +184,14 @@ def test_an_old_session_is_not_reused(db, monkeypatch):
     assert store.latest_session("Yesterday") is None
 
 
+def test_recent_sessions_lists_the_newest_first(db):
+    store, first = db
+    later = store.open_session("Afternoon")
+    listed = store.recent_sessions()
+    assert [s["code"] for s in listed][:2] == [later, first] and listed[0]["title"] == "Afternoon"
+    assert len(store.recent_sessions(limit=1)) == 1
+
+
 def test_answer_first_hides_the_bars_until_the_lead_reveals(db):
     store, code = db
     store.set_controls(code, answer_first=True)
@@ -361,3 +369,14 @@ def test_a_long_queued_question_does_not_squeeze_the_status_board(db):
     assert dash.queue.layout.min_width == "0"
     assert "overflow-wrap:anywhere" in dash.queue._rows[dash.queue.items[0]["id"]].children[4].value
     dash.close()
+
+
+def test_an_empty_chart_says_how_to_fill_it(db):
+    store, code = db
+    store.add_question(code, "Which part?", "poll", ["Opening", "Closing"])
+    panel = LiveResults(code, "Which part?", store=store)
+    assert "No answers yet" in panel._text.value and "press <i>Show</i>" in panel._text.value
+    assert panel._chart.value.count("ttt-bar-row") == 2  # the options still show, at zero
+    store.submit(code, "Which part?", "p1", "Opening")
+    panel.refresh()
+    assert "1 answer(s)" in panel._text.value and "No answers yet" not in panel._text.value

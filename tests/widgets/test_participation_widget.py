@@ -15,7 +15,17 @@ def test_names_make_one_button_each_and_clicks_count():
     assert t.model.counts() == {"Ana": 2, "Ben": 0, "Chloé": 0}
     assert t.model.counts("question")["Ana"] == 1
     assert t._buttons.children[0].description == "Ana (2)"
-    assert "2</b> contributions" in t._metrics.value and t._plot.value.startswith("<img")
+    assert "2</b> contributions" in t._metrics.value
+    # the chart is HTML bars (text that grows with ?large), stacked by kind: Ana's question and comment
+    assert "<img" not in t._plot.value and t._plot.value.count("ttt-bar-row") == 3
+    assert "Ana: 1/0/1" in t._plot.value and "Ben: 0/0/0" in t._plot.value
+
+
+def test_the_empty_chart_says_what_to_do():
+    t = ParticipationTracker("Ana, Ben")
+    assert "Nobody has been heard yet: click a name" in t._plot.value and "ttt-bar-row" not in t._plot.value
+    t._buttons.children[1].click()
+    assert "Nobody has been heard yet" not in t._plot.value and "Ben: 0/0/1" in t._plot.value
 
 
 def test_typing_names_and_pressing_set():

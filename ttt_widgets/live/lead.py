@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 
-from ..plots import PALETTE
+from ..plots import PALETTE, bars_html
 from ..views._common import esc, message_html
 from . import identity
 from ._safe import text_html
@@ -220,30 +220,6 @@ class _Panel(_Polling, widgets.VBox):
         super().close()
 
 
-def bars_html(question: str, names: list[str], values: list[int], hidden_note: str | None = None) -> str:
-    """Horizontal bars as HTML: labels and counts are text (they grow with the page's type, ?large included),
-    each bar a coloured box whose width is its share of the largest count; a summary line for screen readers."""
-    top = max([*values, 0])
-    total = sum(values)
-    rows = []
-    for i, (name, value) in enumerate(zip(names, values)):
-        width = 0.0 if value == 0 else max(0.5, 100 * value / top)
-        colour = PALETTE[i % len(PALETTE)]
-        rows.append(
-            "<div class='ttt-bar-row' style='display:grid;grid-template-columns:minmax(6em,30%) 1fr 3.5em;gap:0.5em;"
-            "align-items:center;margin:0.2em 0'>"
-            f"{text_html(name, 'span', 'text-align:right')}"
-            "<span style='background:#eef0f2;border-radius:3px;height:1.4em;display:block'>"
-            f"<span class='ttt-bar' style='display:block;height:100%;width:{width:.1f}%;background:{colour};"
-            "border-radius:3px'></span></span>"
-            f"<span class='ttt-bar-count' style='font-weight:700'>{int(value)}</span></div>")
-    summary = f"{question}: " + ", ".join(f"{n}: {v}" for n, v in zip(names, values))
-    body = "".join(rows) if total or not hidden_note else ""
-    note = f"<div style='font-style:italic;margin:0.3em 0'>{esc(hidden_note)}</div>" if hidden_note else ""
-    return (f"<div class='ttt-bars' role='figure' aria-label='{esc(summary)}' data-summary='{esc(summary)}'>"
-            f"{note}{body}</div>")
-
-
 class LiveResults(_Panel):
     """A live bar chart of a poll, scale or status question, with counts as text.
 
@@ -287,7 +263,11 @@ class LiveResults(_Panel):
             self._chart.value = chart
         mean = f" · mean {s['mean']:.2f}" if s.get("mean") is not None and not self.hidden else ""
         closed = " · closed" if data["closed"] else ""
-        self._text.value = f"<div>{self.n} answer(s){esc(mean)}{closed}</div>"
+        if self.n == 0 and not data["closed"]:  # an empty chart says how to fill it
+            self._text.value = ("<div>No answers yet: choose this question under <i>Run the room</i> and press "
+                                "<i>Show</i> to put it on the phones.</div>")
+        else:
+            self._text.value = f"<div>{self.n} answer(s){esc(mean)}{closed}</div>"
 
 
 class WordWallBoard(_Panel):
@@ -327,7 +307,8 @@ class WordWallBoard(_Panel):
         return {"texts": summary["texts"], "words": summary["words"], "names": names}
 
     def _apply(self, data: dict) -> None:
-        if data["texts"] == self.texts and data["words"] == self.words and self._wall.value and not data["names"]:
+        if (data["texts"] == self.texts and data["words"] == self.words and self._wall.value
+                and data["names"] == self._names_seen):  # names turned off must leave the rows too
             return
         self.texts, self.words = data["texts"], data["words"]
         top = max([w["count"] for w in self.words] or [1])

@@ -584,6 +584,16 @@ class ResponseStore:
 
         return self._run(work)
 
+    def recent_sessions(self, limit: int = 20) -> list[dict]:
+        """The newest sessions first (code, title, creation time), for a dashboard that lets the lead pick one."""
+
+        def work(conn):
+            rows = conn.execute(sa.select(sessions_t.c.code, sessions_t.c.title, sessions_t.c.created)
+                                .order_by(sessions_t.c.created.desc(), sessions_t.c.id.desc()).limit(int(limit)))
+            return [{"code": r.code, "title": r.title, "created": r.created} for r in rows]
+
+        return self._run(work)
+
     def session_info(self, code: str) -> dict:
         """Title, creation time, revision and whether names are shown; raises UnknownSession."""
         row = self._run(lambda conn: self._session_row(conn, code))

@@ -61,11 +61,11 @@ class CascadePlanner(widgets.VBox):
 
     # -- build, wire, show ---------------------------------------------------------------------------------------
     def _build(self) -> None:
-        st = {"description_width": "170px"}
-        lay = widgets.Layout(width="420px")
+        st = {"description_width": "14em"}  # em: the column grows with the page's type (?large)
+        lay = widgets.Layout(width="30em")
         self._title = widgets.HTML("<h3 style='margin:4px 0'>Train-the-trainer cascade planner</h3>")
         self._preset = widgets.Dropdown(options=[_CUSTOM, *self.presets], value=_CUSTOM, description="Example",
-                                        layout=widgets.Layout(width="420px"))
+                                        layout=widgets.Layout(width="30em"))
         self._preset_note = widgets.HTML()
         self._preset_row = widgets.VBox([self._preset, self._preset_note])
         W = {
@@ -91,7 +91,7 @@ class CascadePlanner(widgets.VBox):
         self._deadline = widgets.BoundedIntText(value=12, min=1, max=1200, description="Deadline (months)", style=st, layout=lay)
         self._min_fid = widgets.FloatSlider(value=0.6, min=0.05, max=1.0, step=0.01, description="Lowest fidelity accepted", style=st, layout=lay, continuous_update=False)
         self._vary = widgets.ToggleButtons(options=[("fewest master trainers", "master_trainers"), ("fewest levels", "levels")],
-                                           value="master_trainers", description="Find the", style={"description_width": "60px"})
+                                           value="master_trainers", description="Find the", style={"description_width": "initial"})
         self._solve_btn = widgets.Button(description="Find a plan", button_style="primary", tooltip="Run the solver")
         self._apply_btn = widgets.Button(description="Use this plan", disabled=True, tooltip="Put the solver's plan on the sliders")
         self._target_box = widgets.VBox([widgets.HTML("<b>Target</b>"), self._target, self._deadline, self._min_fid,

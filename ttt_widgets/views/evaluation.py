@@ -8,7 +8,7 @@ from typing import Any, Iterable
 import ipywidgets as widgets
 
 from ..models.evaluation import CSV_COLUMNS, LEVEL_NAMES, LEVELS, EvaluationPlan, EvaluationResults
-from ..plots import HATCHES, PALETTE, figure_html, fixed_margins, new_figure
+from ..plots import PALETTE, bars_html, figure_html, new_figure
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["EvaluationPlanner", "EvaluationReport"]
@@ -206,10 +206,16 @@ class EvaluationReport(widgets.VBox):
         reactions = m.measures("reaction")
         gains = m.gains(conf)
         alt_parts = []
-        # one panel for the reaction items, then one small panel per pre/post measure (each in its own units)
-        # (axes height, space above, space below) in inches: the reaction items, then the pre/post gains
-        panels = ([(0.42 * len(reactions), 0.35, 0.5)] if reactions else []) + (
-            [(0.5 * len(gains), 0.35, 0.35)] if gains else [])
+        # reaction ratings as HTML bars (text that grows with a projected page's large type); the pre/post gains,
+        # each row on its own scale, as a figure
+        chart = ""
+        if reactions:
+            stacks = [[m.likert(r)[k] for k in range(1, 6)] for r in reactions]
+            chart = ("<div style='font-weight:600;margin:0.4em 0'>Level 1: reaction (share of answers per rating, "
+                     "1 = strongly disagree, 5 = strongly agree)</div>"
+                     + bars_html("Level 1: reaction", reactions, stacks, legend=["1", "2", "3", "4", "5"],
+                                 per_row=True))
+        panels = [(0.5 * len(gains), 0.35, 0.35)] if gains else []
         if panels:
             total = sum(sum(p) for p in panels) + 0.1
             fig, first = new_figure(6.4, total)
@@ -222,28 +228,6 @@ class EvaluationReport(widgets.VBox):
                 ax.set_position(box)
                 axes.append(ax)
                 top -= above + h + below
-            if reactions:
-                ax = axes.pop(0)
-                labels = [r if len(r) <= 32 else r[:31] + "…" for r in reactions]
-                ys = list(range(len(reactions)))
-                left_ = [0.0] * len(reactions)
-                for k in range(1, 6):
-                    vals = []
-                    for r in reactions:
-                        c = m.likert(r)
-                        vals.append(100 * c[k] / max(1, sum(c.values())))
-                    ax.barh(ys, vals, left=left_, color=PALETTE[k - 1], hatch=HATCHES[k - 1], edgecolor="white",
-                            label=str(k))
-                    left_ = [a + b for a, b in zip(left_, vals)]
-                ax.set_yticks(ys, labels)
-                ax.set_ylim(len(reactions) - 0.5, -0.5)
-                ax.set_xlim(0, 100)
-                ax.set_xticks([0, 25, 50, 75, 100])
-                ax.set_xlabel("% of answers (1 = strongly disagree, 5 = strongly agree)", fontsize=8)
-                ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7, frameon=False,
-                          handlelength=1.5, title="rating", title_fontsize=7)
-                ax.set_title("Level 1: reaction", fontsize=10, loc="left")
-                alt_parts.append("reaction ratings per item")
             if gains:
                 # a forest plot where each row has its own scale (the measures have different units): the grey
                 # tick marks zero gain, the numbers are printed on the right
@@ -272,9 +256,8 @@ class EvaluationReport(widgets.VBox):
                 ax.set_xlabel("each row on its own scale; the grey mark is zero gain", fontsize=8)
                 ax.set_title(f"Levels 2-3: mean gain (post - pre), {conf:.0%} CI", fontsize=10, loc="left")
                 alt_parts.append("; ".join(g.describe() for g in gains))
-            self._plot.value = figure_html(fig, "Evaluation results: " + "; ".join(alt_parts))
-        else:
-            self._plot.value = ""
+            chart += figure_html(fig, "Evaluation results: " + "; ".join(alt_parts))
+        self._plot.value = chart
         summary = m.summary(conf)
         html = []
         for n, lv in LEVEL_NAMES.items():

@@ -51,9 +51,9 @@ class GroupMaker(widgets.VBox):
         self._names = widgets.Textarea(placeholder="Names, one per line or separated by commas",
                                        layout=widgets.Layout(width="360px", height="120px"))
         self._size = widgets.BoundedIntText(value=max(1, min(int(size) if isinstance(size, int) else 3, 100)), min=1,
-                                            max=100, description="Group size", layout=widgets.Layout(width="180px"))
+                                            max=100, description="Group size", layout=widgets.Layout(width="14em"))
         self._seed = widgets.Text(value="" if seed is None else str(seed), description="Seed",
-                                  placeholder="optional", layout=widgets.Layout(width="180px"))
+                                  placeholder="optional", layout=widgets.Layout(width="14em"))
         self._inputs = widgets.HBox([self._names, widgets.VBox([self._size, self._seed])])
         self._set_btn = widgets.Button(description="Use these names", tooltip="Start again with these names and size")
         self._round_btn = widgets.Button(description="Make groups", button_style="primary",

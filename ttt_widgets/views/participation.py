@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable
 import ipywidgets as widgets
 
 from ..models.participation import KINDS, ParticipationLog
-from ..plots import HATCHES, PALETTE, figure_html, fixed_margins, new_figure
+from ..plots import bars_html
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["ParticipationTracker"]
@@ -134,31 +134,12 @@ class ParticipationTracker(widgets.VBox):
         m = self.model
         if m is None:
             return
-        names = m.names
-        height = max(1.8, 0.2 * len(names) + 0.9)
-        fig, ax = new_figure(6.4, height)
-        fixed_margins(fig, left=min(0.45, (max(map(len, names)) * 6.5 + 14) / (6.4 * 96)), bottom=0.55 / height,
-                 top=1 - 0.15 / height)
-        left = [0] * len(names)
-        ys = list(range(len(names)))
-        for i, kind in enumerate(KINDS):
-            c = m.counts(kind)
-            vals = [c[n] for n in names]
-            drawn = [j for j in ys if vals[j]]  # only bars that have a length: far fewer patches to render
-            if drawn:
-                ax.barh(drawn, [vals[j] for j in drawn], left=[left[j] for j in drawn], color=PALETTE[i],
-                        hatch=HATCHES[i], edgecolor="white", label=kind)
-            left = [a + b for a, b in zip(left, vals)]
-        ax.set_yticks(ys, names)
-        ax.set_ylim(len(names) - 0.5, -0.5)
-        if not any(left):
-            ax.set_xlim(0, 1)
-        ax.set_xlabel("contributions")
-        if any(left):
-            ax.legend(loc="lower right", fontsize=8)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        alt = "Contributions per participant: " + ", ".join(f"{n} {v}" for n, v in zip(names, left))
-        self._plot.value = figure_html(fig, alt)
+        counts = {kind: m.counts(kind) for kind in KINDS}
+        stacks = [[counts[kind][n] for kind in KINDS] for n in m.names]
+        # HTML bars: names and counts are text, so they grow with a projected page's large type
+        self._plot.value = bars_html("Contributions per participant", list(m.names), stacks, legend=list(KINDS),
+                                     empty="Nobody has been heard yet: click a name each time that person "
+                                           "contributes.")
 
     # -- actions -------------------------------------------------------------------------------------------------
     @guarded()
