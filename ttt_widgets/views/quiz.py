@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from ..models.quiz import AnswerResult, QuizError, QuizModel
 from ..models.review import ReviewDeck
+from ..live._safe import plain_description
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["Quiz", "trainee_deck", "trainee_id"]
@@ -32,24 +33,14 @@ def trainee_deck(clock=None) -> ReviewDeck:
     return ReviewDeck(trainee_id(), clock=clock)
 
 
-#: MathJax 3 leaves elements of class ``mathjax_ignore`` alone (MathJax 2: ``tex2jax_ignore``)
-_NO_MATH = "tex2jax_ignore mathjax_ignore"
-
-
 def _option_checkbox(text: str) -> widgets.Checkbox:
-    """A checkbox labelled with an answer's text, shown literally.
+    """A checkbox labelled with an answer's text, shown as written.
 
     The page's LaTeX typesetter runs over Checkbox labels (radio button labels are left alone): "$5 or $10" would
-    be set as a formula, and ``$$\\href{javascript:...}{...}$$`` in a quiz file as a link. A text that could hold
-    TeX (a dollar sign or a backslash) is therefore given as escaped HTML inside an element MathJax skips.
+    be set as a formula, and ``$$\\href{javascript:...}{...}$$`` in a quiz file as a link. The label is therefore the
+    shielded text of :func:`~ttt_widgets.live._safe.plain_description`, as in multiple-choice polls.
     """
-    box = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"))
-    if "$" in text or "\\" in text:
-        box.description_allow_html = True
-        box.description = f'<span class="{_NO_MATH}">{esc(text)}</span>'
-    else:
-        box.description = text
-    return box
+    return widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"), **plain_description(text))
 
 
 def _strip_verdict(text: str) -> str:
