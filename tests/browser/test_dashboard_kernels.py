@@ -25,6 +25,10 @@ ORPHAN = 3  # seconds without any page
 LIMIT = 2  # pages per dashboard
 
 
+#: what a kernel process runs: the dashboards' own kernel (``ttt present``'s kernelspec), or plain ipykernel
+KERNEL_MODULES = {b"ttt_widgets.dashboard_kernel", b"ipykernel_launcher"}
+
+
 def _kernels(root_pid: int) -> list[int]:
     """Kernel processes anywhere below the server process."""
     parent = {}
@@ -43,7 +47,8 @@ def _kernels(root_pid: int) -> list[int]:
     out = []
     for pid in below - {root_pid}:
         try:
-            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if KERNEL_MODULES & set(args):
                 out.append(pid)
         except OSError:
             pass
