@@ -35,25 +35,21 @@ CHEAT = ("import json\nsource = json.load(open('../../../source/00-warmup/warmup
 BIN = Path(sys.executable).parent
 
 
-def _start(cmd: list[str], log: Path) -> helpers.Process:
-    return helpers.start_process(cmd, log)
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A scheduler and two single-threaded workers without nannies (a killed worker stays dead, like a machine)."""
-    pytest.importorskip("distributed")
     base = tmp_path_factory.mktemp("dask")
     port = helpers.free_port()
     address = f"tcp://127.0.0.1:{port}"
-    procs = [_start([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                    base / "scheduler.log")]
+    dask = str(BIN / "dask")  # the distributed package's command line (the test extra installs it)
+    procs = [helpers.start_process([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                   base / "scheduler.log")]
     try:
         for i in (1, 2):
-            procs.append(_start([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--no-nanny",
-                                 "--no-dashboard", "--name", f"w{i}", "--local-directory", str(base / f"w{i}"),
-                                 "--preload", "ttt_widgets.grading.dask_grade"],
-                                base / f"worker{i}.log"))
+            procs.append(helpers.start_process(
+                [dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name", f"w{i}",
+                 "--local-directory", str(base / f"w{i}"), "--preload", "ttt_widgets.grading.dask_grade"],
+                base / f"worker{i}.log"))
         from ttt_widgets.grading.dask_grade import wait_for_workers
 
         wait_for_workers(address, 2, timeout=90)

@@ -212,7 +212,39 @@ def _kernel_config(app, sandbox: bool, guard: bool):
     return cfg
 
 
-def _grade_one(app, converter_class, student: str, force: bool, sandbox: bool, guard: bool, run_dir: str) -> dict:
+_ENGINES: dict = {}
+
+
+@contextlib.contextmanager
+def one_engine_per_gradebook(keep: bool = True):
+    """nbgrader opens a new ``Gradebook``, with a new SQLAlchemy engine, about nine times per submission, and a new
+    engine compiles every query again (most of the time it spends on the gradebook). Inside this block each
+    gradebook URL keeps one engine, its compiled queries with it; ``keep=False`` forgets the engines made here when
+    the block ends (a temporary gradebook per submission). ``Gradebook.close`` still empties the engine's
+    connection pool, as it should."""
+    import nbgrader.api as api
+
+    original, made = api.create_engine, []
+
+    def shared(url, **kwargs):
+        key = (str(url), tuple(sorted(kwargs.items())))
+        if key not in _ENGINES:
+            _ENGINES[key] = original(url, **kwargs)
+            made.append(key)
+        return _ENGINES[key]
+
+    api.create_engine = shared
+    try:
+        yield
+    finally:
+        api.create_engine = original
+        if not keep:
+            for key in made:
+                _ENGINES.pop(key).dispose()
+
+
+def _grade_one(app, converter_class, student: str, force: bool, sandbox: bool, guard: bool, run_dir: str,
+               keep_engines: bool = True) -> dict:
     from nbgrader.utils import capture_log
 
     coursedir = app.coursedir
@@ -229,7 +261,8 @@ def _grade_one(app, converter_class, student: str, force: bool, sandbox: bool, g
     start = time.perf_counter()
     here = os.getcwd()
     try:
-        result = capture_log(converter)
+        with one_engine_per_gradebook(keep_engines):
+            result = capture_log(converter)
     finally:
         os.chdir(here)
         coursedir.student_id = "*"
@@ -534,7 +567,7 @@ class CohortResults(list):
         self.integrity: list[str] = list(integrity)
         self.resumed: list[str] = list(resumed)
         self.cluster_notes: list[str] = []  # what happened to the Dask cluster during the run (a lost worker)
-        self.record_seconds = 0.0  # on a Dask cluster: time this process spent writing the results
+        self.record_seconds = 0.0  # on a Dask cluster: CPU seconds this process spent writing the results
 
 
 def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | None = None,

@@ -220,7 +220,8 @@ def run_checks(paths: list[str | os.PathLike]) -> list[CheckResult]:
                 app.coursedir.assignment_id = assignment
                 app.coursedir.notebook_id = path.stem
                 ag._prepare_worker_environment(app, True, run_dir)
-                outcome = ag._grade_one(app, converter_class, STUDENT, True, sandbox, True, run_dir)
+                outcome = ag._grade_one(app, converter_class, STUDENT, True, sandbox, True, run_dir,
+                                        keep_engines=False)
                 if not outcome.get("success"):
                     log = (outcome.get("log") or "") + (outcome.get("error") or "")
                     res.error = ag._exception_line(log) or "nbgrader could not run the notebook"
