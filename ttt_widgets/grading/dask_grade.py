@@ -131,6 +131,10 @@ def _setup(bundle: dict):
     if old:
         shutil.rmtree(old, ignore_errors=True)
     run_dir = tempfile.mkdtemp(prefix="ttt-dask-")
+    if not _STATE:
+        import atexit
+
+        atexit.register(lambda: _STATE.get("dir") and shutil.rmtree(_STATE["dir"], ignore_errors=True))
     empty = os.path.join(run_dir, "course")
     os.makedirs(empty)
     ag._prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans of the kernels come back here, then are killed
