@@ -171,6 +171,11 @@ def test_without_a_scheduler_dask_is_not_imported(graded):
     assert parse_table(run.stdout)["correct"]["status"] == "skipped"  # graded locally (and skipped: --no-force)
 
 
-def test_shared_course_needs_a_scheduler(graded):
+def test_bad_scheduler_options_are_refused_plainly(graded):
     bad = ttt(graded["course"], "grade", A, "--shared-course")
     assert bad.returncode == 2 and "--shared-course needs --scheduler" in bad.stderr
+    nobody = f"tcp://127.0.0.1:{helpers.free_port()}"
+    bad = ttt(graded["course"], "grade", A, "--scheduler", nobody, "--student", "correct")
+    assert bad.returncode == 2, bad.stderr
+    assert f"cannot reach the Dask scheduler at {nobody}: Connection refused" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -282,6 +282,28 @@ def record(app, student: str, remote: dict, force: bool) -> dict:
             "refusals": list(remote.get("refusals", [])), "worker": remote.get("worker")}
 
 
+def _probe(address: str, timeout: float) -> None:
+    """Say plainly when the address is not one or nothing listens there, before a Dask client tries for
+    ``timeout`` seconds."""
+    import socket
+
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in ("tcp", "tls"):
+            return
+        host, port = parse_host_port(location)
+    except ValueError as exc:
+        raise ag.GradingError(f"{address!r} is not a Dask scheduler address such as tcp://HOST:8786 ({exc})") from None
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise ag.GradingError(f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}; is "
+                              f"`dask scheduler` running there?") from None
+
+
 class DaskPool:
     """Grade submissions as tasks on a Dask cluster; same ``run(students, on_done)`` as the local pool."""
 
@@ -295,10 +317,14 @@ class DaskPool:
         ag._quiet_app(app)  # the progress bar and the summary speak; nbgrader's log stays with each result
         self.notes: list[str] = []
         self.record_seconds = 0.0  # CPU seconds spent here writing results (one after another: bounds a cluster)
+        _probe(address, timeout)
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ag.GradingError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        except ValueError as exc:  # an unknown scheme
+            raise ag.GradingError(f"{address!r} is not a Dask scheduler address such as tcp://HOST:8786 "
+                                  f"({exc})") from None
         try:
             self.workers = set(self.client.scheduler_info(n_workers=-1)["workers"])
         except TypeError:  # older distributed: every worker is listed
