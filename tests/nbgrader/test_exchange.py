@@ -35,11 +35,14 @@ def _trainee(tmp_path, name: str, exchange) -> dict:
             "JUPYTER_DATA_DIR": str(home / ".local" / "share" / "jupyter"), "home": str(home)}
 
 
-def _nbgrader(env: dict, *args: str) -> subprocess.CompletedProcess:
-    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=env["home"], env=env, capture_output=True,
-                         text=True, timeout=300)
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    return run
+def _nbgrader_each(envs: dict[str, dict], *args: str) -> None:
+    """Run one nbgrader command as every trainee at once (each in their own home), as users of a Hub do."""
+    procs = {name: subprocess.Popen([sys.executable, "-m", "nbgrader", *args, *(["--student", name] if args[0] ==
+                                     "submit" else [])], cwd=env["home"], env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True) for name, env in envs.items()}
+    for name, proc in procs.items():
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0, f"{name}: nbgrader {' '.join(args)}\n{out[-3000:]}"
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +54,15 @@ def workflow(tmp_path_factory):
     course = make_course(tmp / "course", f"c.Exchange.root = {str(exchange)!r}")
     course.release(A)
     course.nbgrader("release_assignment", A)
-    for name, answer in ANSWERS.items():
-        env = _trainee(tmp, name, exchange)
-        _nbgrader(env, "fetch_assignment", A)
-        fetched = tmp / f"home-{name}" / A / NB
-        import nbformat
+    import nbformat
 
+    envs = {name: _trainee(tmp, name, exchange) for name in ANSWERS}
+    _nbgrader_each(envs, "fetch_assignment", A)
+    for name, answer in ANSWERS.items():
+        fetched = tmp / f"home-{name}" / A / NB
         nb = nbformat.read(fetched, as_version=4)
         nbformat.write(helpers.replace_in_cell(nb, "learner_share", answer), fetched)
-        _nbgrader(env, "submit", A, "--student", name)  # a Hub user submits under their user name
+    _nbgrader_each(envs, "submit", A)  # with --student NAME: a Hub user submits under their user name
     collected = course.nbgrader("collect", A)
     run = ttt(course, "grade", A, *SANDBOX_FLAGS)
     return {"course": course, "exchange": exchange, "run": run, "collect": collected}
