@@ -103,6 +103,18 @@ def _kill_a_busy_worker(workers: list[helpers.Process], run: subprocess.Popen, t
     raise AssertionError("no worker was seen grading")
 
 
+def _orphaned_kernels() -> list[str]:
+    """Sandbox launchers of this environment left without their worker (adopted by init)."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["ppid", "cmdline"]):
+        cmd = proc.info["cmdline"] or []
+        if proc.info["ppid"] == 1 and cmd[:1] == [sys.executable] and "ttt_widgets.grading.sandbox" in cmd:
+            found.append(" ".join(cmd))
+    return found
+
+
 @pytest.fixture(scope="module")
 def graded(cluster, tmp_path_factory):
     root = tmp_path_factory.mktemp("dask-course") / "course"
@@ -116,9 +128,10 @@ def graded(cluster, tmp_path_factory):
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     killed, in_flight = _kill_a_busy_worker(cluster["workers"], run)
     stdout, stderr = run.communicate(timeout=300)
+    orphans = _orphaned_kernels()
     return {"course": course, "url": url, "reference": reference, "ours": snapshot(url, A), "rc": run.returncode,
             "stdout": stdout, "stderr": stderr, "table": parse_table(stdout), "in_flight": in_flight,
-            "address": cluster["address"]}
+            "address": cluster["address"], "orphans": orphans}
 
 
 def test_every_submission_graded_once_with_nbgrader_results(graded):
@@ -131,6 +144,7 @@ def test_every_submission_graded_once_with_nbgrader_results(graded):
         assert stderr.count(f"(last: {student} ") == 1, stderr
     assert "6/6 submissions" in stderr
     assert "left the cluster during the run" in stderr
+    assert not graded["orphans"]  # the killed worker's kernel died with it, even when it was still starting
     same = {s: graded["ours"][s] for s in graded["ours"] if s != "cheat"}
     assert same == {s: graded["reference"][s] for s in same}
     assert set(graded["ours"]) == set(graded["reference"])
