@@ -2,8 +2,10 @@
 
     ttt workshop   JupyterLab for trainees and Voila for leads, together
     ttt present    the workshop leads' dashboards alone, preheated, in Voila
-    ttt grade      autograde a cohort's submissions in parallel with nbgrader (same gradebook results)
+    ttt grade      autograde a cohort's submissions in parallel with nbgrader (same gradebook results),
+                   on local workers or a Dask cluster
     ttt report     a cohort report of one assignment from the gradebook: CSV and figures
+    ttt export     an assignment's grades for Canvas, Moodle or a spreadsheet
     ttt doctor     check the installation
 """
 
@@ -104,10 +106,17 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         print("ttt grade: WARNING: --no-sandbox runs every submission's code with your permissions, on your files "
               "and network; the guard alone is not a sandbox. Use it only for submissions you trust.",
               file=sys.stderr)
+    import os
+
+    scheduler = args.scheduler or os.environ.get("TTT_DASK_SCHEDULER") or None
+    if args.shared_course and not scheduler:
+        print("ttt grade: --shared-course needs --scheduler (or TTT_DASK_SCHEDULER)", file=sys.stderr)
+        return 2
     try:
         results = grade_cohort(_course_root(args), args.assignment, jobs=args.jobs, students=args.student,
                                force=not args.no_force, guard=not args.no_guard, on_result=ProgressBar(),
-                               sandbox=not args.no_sandbox, resume=not args.restart)
+                               sandbox=not args.no_sandbox, resume=not args.restart, scheduler=scheduler,
+                               shared_course=args.shared_course)
     except GradingError as exc:
         print(f"ttt grade: {exc}", file=sys.stderr)
         return 2
@@ -117,6 +126,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     if results.resumed:
         print(f"ttt grade: resumed an interrupted run: {len(results.resumed)} submission(s) it had graded were "
               "kept (--restart grades everything again)", file=sys.stderr)
+    for note in results.cluster_notes:
+        print(f"ttt grade: {note}", file=sys.stderr)
     print(format_table(results))
     failed = [r.student for r in results if r.status == "failed"]
     if failed:
@@ -139,6 +150,28 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 2
     for path in written:
         print(path)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .grading.autograde import GradingError
+    from .grading.export import export_grades
+
+    try:
+        done = export_grades(_course_root(args), args.assignment, args.format, args.output, partial=args.partial)
+    except GradingError as exc:
+        print(f"ttt export: {exc}", file=sys.stderr)
+        return 2
+    print(done.path)
+    if done.left_empty and args.format != "csv":
+        waiting = sorted(s for s, why in done.left_empty.items() if why != "not submitted")
+        missing = sorted(s for s, why in done.left_empty.items() if why == "not submitted")
+        if waiting:
+            print(f"ttt export: {len(waiting)} submission(s) still need manual grading, their cells are empty "
+                  f"(--partial exports the score so far): {', '.join(waiting)}", file=sys.stderr)
+        if missing:
+            print(f"ttt export: {len(missing)} student(s) did not submit, their cells are empty: "
+                  f"{', '.join(missing)}", file=sys.stderr)
     return 0
 
 
@@ -190,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run kernels outside the bubblewrap sandbox (prints a warning; trusted submissions only)")
     p.add_argument("--restart", action="store_true",
                    help="grade everything again instead of resuming an interrupted run")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on a dask.distributed cluster (tcp://HOST:8786; also $TTT_DASK_SCHEDULER): one task "
+                        "per submission, the gradebook written only by this command (needs the 'dask' extra)")
+    p.add_argument("--shared-course", action="store_true",
+                   help="with --scheduler: every worker sees this course folder at the same path, so tasks carry "
+                        "paths instead of the submissions' files")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("report", help="cohort report of an assignment from the gradebook: CSV and figures")
@@ -197,6 +236,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course", default=None, help="nbgrader course root (default: $TTT_COURSE or this folder)")
     p.add_argument("--output", "-o", default=None, help="output folder (default: reports/<assignment> in the course)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("export", help="an assignment's grades as a CSV file that Canvas or Moodle imports")
+    p.add_argument("assignment", help="assignment id")
+    p.add_argument("--format", "-f", choices=["csv", "canvas", "moodle"], default="csv",
+                   help="csv (every column), canvas (Canvas's Gradebook import) or moodle (Moodle's CSV grade import)")
+    p.add_argument("--course", default=None, help="nbgrader course root (default: $TTT_COURSE or this folder)")
+    p.add_argument("--output", "-o", default=None, help="file to write (default: exports/<assignment>-<format>.csv)")
+    p.add_argument("--partial", action="store_true",
+                   help="export the score so far of submissions still waiting for a manual grade (default: empty)")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("doctor", help="check the installation and print a fix for each problem")
     p.set_defaults(func=_cmd_doctor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,18 @@ def new_postgres_database(server_url: str) -> str:
     finally:
         engine.dispose()
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def parse_table(stdout: str) -> dict[str, dict]:
+    """The summary table of `ttt grade`: student -> score, max, status, seconds."""
+    rows = {}
+    for line in stdout.splitlines():
+        m = re.match(r"^(\S+)\s+(\S+)\s+(\S+)\s+(graded|failed|flagged|skipped)\s+([\d.]+)$", line)
+        if m:
+            rows[m[1]] = {"score": m[2], "max": m[3], "status": m[4], "seconds": float(m[5])}
+    return rows
+
+
+def message(stdout: str, student: str) -> str:
+    """The lines `ttt grade` printed about one student under its table."""
+    return "\n".join(line for line in stdout.splitlines() if line.startswith(f"{student}: "))

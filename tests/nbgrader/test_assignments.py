@@ -7,7 +7,9 @@ without adding it to PARTIAL below fails test_every_assignment_has_a_partial_ans
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -76,6 +78,7 @@ MESSAGES = {
 
 
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+_HIDDEN_BLOCKS = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 
 
 def _source(assignment: str):
@@ -202,3 +205,140 @@ def test_objectives_check_requires_a_criterion_for_each_objective(capsys):
     assert points(without) == 2.0  # two Bloom levels and one at apply: yes; a criterion: none of the three
     assert "No criterion" in capsys.readouterr().out
     assert points([o.rstrip(".") + " with no more than one error." for o in without]) == 5.0
+
+
+# -- the trainee's self-check: the visible tests, run the way the autograder runs them -------------------------------
+@pytest.fixture(scope="module")
+def visible(course, tmp_path_factory):
+    """Self-check of every submission of the module's course (solution, blank, partial of each assignment), and the
+    reference: plain `nbgrader autograde` of the same submissions in a course whose tests are only the visible ones
+    (the hidden blocks removed from the source before release). Both run at once (two processes)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from ttt_widgets.grading.preprocessors import _HIDDEN
+
+    ref = make_course(tmp_path_factory.mktemp("visible") / "course")
+    for assignment in ASSIGNMENTS:
+        path, nb = _source(assignment)
+        for cell in nb.cells:
+            cell.source = _HIDDEN.sub("", cell.source)
+        nbformat.write(nb, ref.root / "source" / assignment / path.name)
+    ref.nbgrader("generate_assignment", "*", "--force")
+    shutil.copytree(course.root / "submitted", ref.root / "submitted")
+    paths = sorted(str(p) for p in (course.root / "submitted").glob("*/*/*.ipynb"))
+    checks = subprocess.Popen([sys.executable, "-m", "ttt_widgets.grading.selfcheck", *paths],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=course.root)
+    ref.nbgrader("autograde", "*", "--force")
+    out, _ = checks.communicate(timeout=900)
+    from nbgrader.api import Gradebook
+
+    reference = {}
+    with Gradebook(f"sqlite:///{ref.root / 'gradebook.db'}") as gb:
+        for assignment in ASSIGNMENTS:
+            for sub in gb.assignment_submissions(assignment):
+                for snb in sub.notebooks:
+                    for grade in snb.grades:
+                        if grade.cell.cell_type == "code":
+                            reference[(sub.student.id, assignment, grade.name)] = grade.auto_score
+    ours = {}
+    for path, result in zip(paths, json.loads(out.strip().splitlines()[-1])):
+        student, assignment = Path(path).parts[-3:-1]
+        assert not result["error"], (path, result["error"])
+        for task in result["tasks"]:
+            if task["kind"] == "test":
+                ours[(student, assignment, task["name"])] = task["points"]
+    return {"reference": reference, "ours": ours, "results": json.loads(out.strip().splitlines()[-1]),
+            "course": course}
+
+
+def test_self_check_points_equal_autograde_on_the_visible_tests(visible):
+    assert len(visible["ours"]) == len(visible["reference"]) >= 3 * len(ASSIGNMENTS)
+    assert visible["ours"] == visible["reference"]
+    for assignment in ASSIGNMENTS:  # the visible tests are real tests: a solution passes, a blank does not
+        full = {k: v for k, v in visible["ours"].items() if k[1] == assignment}
+        assert sum(v for k, v in full.items() if k[0] == "solution") > 0
+        assert sum(v for k, v in full.items() if k[0] == "blank") == 0
+    assert all(r["sandbox"] for r in visible["results"]) == helpers.sandbox_available()
+
+
+def test_self_check_shows_messages_and_leaves_manual_items_to_the_grader(visible):
+    by_name = {(Path(r["notebook"]).stem, i): r for i, r in enumerate(visible["results"])}
+    assert by_name
+    texts = "\n".join(t["messages"] for r in visible["results"] for t in r["tasks"])
+    assert "Why:" in texts  # the Checklist's teaching messages travel to the trainee
+    manual = [t for r in visible["results"] for t in r["tasks"] if t["kind"] == "manual"]
+    assert manual and all(t["points"] is None for t in manual)
+
+
+def test_hidden_tests_are_never_shipped(course):
+    for assignment in ASSIGNMENTS:
+        _, source = _source(assignment)
+        hidden = [line.strip() for c in source.cells for block in _HIDDEN_BLOCKS.findall(c.source)
+                  for line in block.splitlines() if len(line.strip()) > 20 and "HIDDEN TESTS" not in line]
+        assert hidden, assignment
+        shipped = "\n".join(p.read_text(errors="replace") for p in (course.root / "release" / assignment).rglob("*")
+                            if p.is_file())
+        assert not [line for line in hidden if line in shipped], assignment
+        assert "SelfCheck()" in shipped  # the button is in every released notebook
+
+
+def test_check_outside_a_course_folder_and_its_rate_limit(visible, course, tmp_path, data_dir, monkeypatch):
+    """A notebook fetched on a Hub (no course folder around it): the kit's configuration, same points; asking
+    again with the same answers shows the result again; changed answers wait for the interval; all said plainly."""
+    import shutil
+
+    from ttt_widgets.grading import SelfCheck, check
+
+    path, _ = _source("01-objectives")
+    fetched = tmp_path / "01-objectives" / path.name
+    fetched.parent.mkdir()
+    shutil.copy(course.root / "submitted" / "partial" / "01-objectives" / path.name, fetched)
+    monkeypatch.setenv("TTT_CHECK_INTERVAL", "600")
+    first = check(fetched, show=False)
+    assert not first.error and first.sandbox == helpers.sandbox_available()
+    expected = {k[2]: v for k, v in visible["reference"].items() if k[:2] == ("partial", "01-objectives")}
+    assert {t.name: t.points for t in first.tasks if t.kind == "test"} == expected
+    again = check(fetched, show=False)
+    assert "Same answers as your check at" in again.note and again.points == first.points
+    nb = nbformat.read(fetched, as_version=4)
+    nb = helpers.replace_in_cell(nb, "rewrite", 'rewrite = "Participants will be able to list three effects."\n')
+    nbformat.write(nb, fetched)
+    waited = check(fetched, show=False)
+    assert "One check every 600 seconds: next check in" in waited.note and not waited.tasks
+    assert "Quick re-checks invite guessing" in waited.text()
+    # the button: same answers as the first check once more -> the stored result, shown as escaped HTML
+    nbformat.write(nbformat.read(course.root / "submitted" / "partial" / "01-objectives" / path.name,
+                                 as_version=4), fetched)
+    box = SelfCheck(fetched)
+    box.button.click()
+    assert box.result.points == first.points and "Same answers" in box.status.value
+    assert "test_objectives" in box.report.value and "<script" not in box.report.value
+
+
+def test_self_check_html_escapes_what_a_notebook_printed():
+    from ttt_widgets.grading.selfcheck import CheckResult, TaskResult, _html
+
+    res = CheckResult("x.ipynb", tasks=[TaskResult("t<1>", 0.0, 1.0, "test", "<script>alert(1)</script>")])
+    page = _html(res)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "t&lt;1&gt;" in page
+
+
+def test_self_check_config_equals_the_kit_course_config():
+    from ttt_widgets.grading.autograde import load_nbgrader_app
+    from ttt_widgets.grading.selfcheck import kit_config
+
+    course = load_nbgrader_app(helpers.ASSIGNMENTS, "01-objectives").config
+    kit = kit_config()
+    for section, key in [("ExecutePreprocessor", "timeout"), ("ExecutePreprocessor", "interrupt_on_timeout"),
+                         ("Autograde", "autograde_preprocessors"), ("LimitOutputSize", "max_chars")]:
+        assert kit[section][key] == course[section][key], (section, key)
+    assert kit.get("Execute", {}).get("kernel_name") == course.get("Execute", {}).get("kernel_name")
+
+
+def test_the_button_does_nothing_while_nbgrader_grades(monkeypatch):
+    from ttt_widgets.grading import SelfCheck
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert SelfCheck() is None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from datetime import datetime, timezone
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 import helpers
 from grading_helpers import WARMUP_SOLUTION as SOLUTION
 from grading_helpers import WARMUP_WRONG as WRONG
-from grading_helpers import make_course, new_postgres_database, snapshot, ttt
+from grading_helpers import make_course, message, new_postgres_database, parse_table, snapshot, ttt
 
 A = "00-warmup"
 NB = "warmup.ipynb"
@@ -94,20 +93,7 @@ def graded(request, tmp_path_factory):
     run = ttt(course, "grade", A, "--jobs", "2", *SANDBOX_FLAGS)
     return {"course": course, "reference": reference, "reference_rc": reference_run.returncode, "run": run,
             "ours": snapshot(url, A), "planted_by_nbgrader": planted_by_nbgrader, "url": url,
-            "table": _parse_table(run.stdout)}
-
-
-def _parse_table(stdout: str) -> dict[str, dict]:
-    rows = {}
-    for line in stdout.splitlines():
-        m = re.match(r"^(\S+)\s+(\S+)\s+(\S+)\s+(graded|failed|flagged|skipped)\s+([\d.]+)$", line)
-        if m:
-            rows[m[1]] = {"score": m[2], "max": m[3], "status": m[4], "seconds": float(m[5])}
-    return rows
-
-
-def _message(stdout: str, student: str) -> str:
-    return "\n".join(line for line in stdout.splitlines() if line.startswith(f"{student}: "))
+            "table": parse_table(run.stdout)}
 
 
 def test_same_gradebook_results_as_nbgrader_autograde(graded):
@@ -169,7 +155,7 @@ def test_sys_exit_does_not_stop_the_kernel(graded):
 ])
 def test_broken_submission_is_reported(graded, student, expected):
     assert graded["table"][student]["status"] == "failed"
-    assert expected in _message(graded["run"].stdout, student)
+    assert expected in message(graded["run"].stdout, student)
 
 
 def test_deleted_grade_cell_scores_zero_and_is_named(graded):
@@ -206,7 +192,7 @@ def test_writing_outside_the_folder_is_refused(graded):
 def test_only_named_students(graded):
     run = ttt(graded["course"], "grade", A, "--jobs", "1", "--student", "correct", "wrong", *SANDBOX_FLAGS)
     assert run.returncode == 0, run.stderr
-    assert set(_parse_table(run.stdout)) == {"correct", "wrong"}
+    assert set(parse_table(run.stdout)) == {"correct", "wrong"}
     missing = ttt(graded["course"], "grade", A, "--student", "nobody", *SANDBOX_FLAGS)
     assert missing.returncode == 2 and "no submission of '00-warmup' by: nobody" in missing.stderr
 
@@ -240,12 +226,12 @@ def test_a_submission_that_kills_its_grader(graded):
     killer = helpers.replace_in_cell(blank, "learner_share", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
     course.submit("killer", A, {NB: killer})
     run = ttt(course, "grade", A, "--jobs", "1", "--no-guard", "--no-sandbox", "--student", "killer", "correct")
-    table = _parse_table(run.stdout)
+    table = parse_table(run.stdout)
     assert run.returncode == 1
     assert table["killer"]["status"] == "failed" and table["correct"]["status"] == "graded"
     assert "killer: the grading worker stopped (exit code -9) while grading this submission" in run.stdout
     run = ttt(course, "grade", A, "--jobs", "1", "--student", "killer", *SANDBOX_FLAGS)
-    assert run.returncode == 0 and _parse_table(run.stdout)["killer"]["status"] == "flagged"
+    assert run.returncode == 0 and parse_table(run.stdout)["killer"]["status"] == "flagged"
     assert "Not allowed while grading: sending a signal to another process." in run.stdout
 
 

@@ -55,6 +55,7 @@ class SubmissionResult:
     message: str = ""
     notes: list[str] = field(default_factory=list)
     log: str = ""
+    worker: str = ""  # the Dask worker that graded it (empty for local workers)
 
     @property
     def ok(self) -> bool:
@@ -117,12 +118,16 @@ def _locked(timeout: float = 120.0):
             _DB_LOCK.release()
 
 
-def _make_converter_class():
+def _make_converter_class(execute=None):
     """nbgrader's Autograde converter with its gradebook writes behind the workers' shared lock; it also records
-    every score it saves (for the integrity check) and, after each notebook, the guard's refusals."""
+    every score it saves (for the integrity check) and, after each notebook, the guard's refusals.
+
+    ``execute`` replaces nbgrader's ``Execute`` preprocessor: on a Dask worker, one that also keeps each executed
+    notebook; in the grading process, one that takes the notebook a worker executed instead of running it again
+    (``dask_grade.py``), so every other step, and every gradebook write, is nbgrader's own."""
     from nbgrader import utils
     from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+    from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
 
     class LockedSaveAutoGrades(SaveAutoGrades):
         def preprocess(self, nb, resources):
@@ -143,6 +148,8 @@ def _make_converter_class():
                 return super().preprocess(nb, resources)
 
     swap = {SaveAutoGrades: LockedSaveAutoGrades, AssignLatePenalties: LockedAssignLatePenalties}
+    if execute is not None:
+        swap[Execute] = execute
 
     class ParallelAutograde(Autograde):
         def _init_preprocessors(self) -> None:
@@ -157,8 +164,9 @@ def _make_converter_class():
     return ParallelAutograde
 
 
-# what the submission being graded in this worker produced: scores saved, guard refusals, the guard's log
-_CURRENT: dict = {"written": {}, "refusals": [], "log": None, "offset": 0}
+# what the submission being graded in this worker produced: scores saved, guard refusals, the guard's log, and
+# (on a Dask worker) the executed notebooks
+_CURRENT: dict = {"written": {}, "refusals": [], "log": None, "offset": 0, "executed": {}}
 
 
 def _read_guard_log() -> list[str]:
@@ -204,7 +212,39 @@ def _kernel_config(app, sandbox: bool, guard: bool):
     return cfg
 
 
-def _grade_one(app, converter_class, student: str, force: bool, sandbox: bool, guard: bool, run_dir: str) -> dict:
+_ENGINES: dict = {}
+
+
+@contextlib.contextmanager
+def one_engine_per_gradebook(keep: bool = True):
+    """nbgrader opens a new ``Gradebook``, with a new SQLAlchemy engine, about nine times per submission, and a new
+    engine compiles every query again (most of the time it spends on the gradebook). Inside this block each
+    gradebook URL keeps one engine, its compiled queries with it; ``keep=False`` forgets the engines made here when
+    the block ends (a temporary gradebook per submission). ``Gradebook.close`` still empties the engine's
+    connection pool, as it should."""
+    import nbgrader.api as api
+
+    original, made = api.create_engine, []
+
+    def shared(url, **kwargs):
+        key = (str(url), tuple(sorted(kwargs.items())))
+        if key not in _ENGINES:
+            _ENGINES[key] = original(url, **kwargs)
+            made.append(key)
+        return _ENGINES[key]
+
+    api.create_engine = shared
+    try:
+        yield
+    finally:
+        api.create_engine = original
+        if not keep:
+            for key in made:
+                _ENGINES.pop(key).dispose()
+
+
+def _grade_one(app, converter_class, student: str, force: bool, sandbox: bool, guard: bool, run_dir: str,
+               keep_engines: bool = True) -> dict:
     from nbgrader.utils import capture_log
 
     coursedir = app.coursedir
@@ -216,12 +256,13 @@ def _grade_one(app, converter_class, student: str, force: bool, sandbox: bool, g
     log = os.path.join(run_dir, f"guard-{os.getpid()}.log")
     with contextlib.suppress(FileNotFoundError):
         os.remove(log)
-    _CURRENT.update(written={}, refusals=[], log=log, offset=0)
+    _CURRENT.update(written={}, refusals=[], log=log, offset=0, executed={})
     os.environ["TTT_GUARD_LOG"] = log
     start = time.perf_counter()
     here = os.getcwd()
     try:
-        result = capture_log(converter)
+        with one_engine_per_gradebook(keep_engines):
+            result = capture_log(converter)
     finally:
         os.chdir(here)
         coursedir.student_id = "*"
@@ -272,10 +313,36 @@ def _kill_children() -> None:
                 os.waitpid(pid, 0)
 
 
-def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, sandbox: bool, guard: bool,
-            run_dir: str, lock) -> None:
+def _quiet_app(app) -> None:
+    """The grading process shows progress; a worker's full log travels back with each result."""
     import logging
 
+    for handler in app.log.handlers:
+        handler.setLevel(logging.CRITICAL)
+    # the app's logger passes everything to its handlers, which filter at log_level; nbgrader's capture_log adds
+    # an unfiltered one, so filter at the logger instead (nbclient logs every kernel message at DEBUG)
+    app.log.setLevel(app.log_level)
+
+
+def _prepare_worker_environment(app, guard: bool, run_dir: str) -> None:
+    """What the sandbox launcher and the guard of this worker's kernels read from the environment."""
+    os.environ["TTT_GRADE_COURSE_ROOT"] = str(Path(app.coursedir.root).resolve())
+    os.environ["TTT_GRADE_GUARD"] = "1" if guard else "0"
+    if not guard:
+        os.environ.pop("TTT_GRADE_COURSE_ROOT")
+    os.environ["TTT_SANDBOX_DIR"] = run_dir
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    runtime = os.path.join(run_dir, "runtime")
+    if os.environ.get("JUPYTER_RUNTIME_DIR") != runtime:
+        hide = [jupyter_runtime_dir(), _sqlite_folder(app.coursedir.db_url)]  # other kernels' files, the gradebook
+        os.environ["TTT_SANDBOX_HIDE"] = os.pathsep.join(filter(None, hide))
+    os.environ["JUPYTER_RUNTIME_DIR"] = runtime  # short paths for the ipc sockets
+    os.makedirs(runtime, exist_ok=True)
+
+
+def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, sandbox: bool, guard: bool,
+            run_dir: str, lock) -> None:
     global _DB_LOCK
     _prctl(1, 9)  # PR_SET_PDEATHSIG: die (SIGKILL) with the grading process
     _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans of the kernels are reparented here, then killed
@@ -283,26 +350,11 @@ def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, 
         os._exit(1)
     app = load_nbgrader_app(course_root, assignment, extra_argv)
     _DB_LOCK = lock if str(app.coursedir.db_url).startswith("sqlite") else None
-    for handler in app.log.handlers:  # the parent shows progress; the full log travels back with each result
-        handler.setLevel(logging.CRITICAL)
-    # the app's logger passes everything to its handlers, which filter at log_level; nbgrader's capture_log adds
-    # an unfiltered one, so filter at the logger instead (nbclient logs every kernel message at DEBUG)
-    app.log.setLevel(app.log_level)
+    _quiet_app(app)
     devnull = os.open(os.devnull, os.O_WRONLY)  # kernels inherit this stderr: keep their start-up chatter quiet
     os.dup2(devnull, 2)
     os.close(devnull)
-    root = str(Path(app.coursedir.root).resolve())
-    os.environ["TTT_GRADE_COURSE_ROOT"] = root
-    os.environ["TTT_GRADE_GUARD"] = "1" if guard else "0"
-    if not guard:
-        os.environ.pop("TTT_GRADE_COURSE_ROOT")
-    os.environ["TTT_SANDBOX_DIR"] = run_dir
-    from jupyter_core.paths import jupyter_runtime_dir
-
-    hide = [jupyter_runtime_dir(), _sqlite_folder(app.coursedir.db_url)]  # other kernels' files, the gradebook
-    os.environ["TTT_SANDBOX_HIDE"] = os.pathsep.join(filter(None, hide))
-    os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(run_dir, "runtime")  # short paths for the ipc sockets
-    os.makedirs(os.environ["JUPYTER_RUNTIME_DIR"], exist_ok=True)
+    _prepare_worker_environment(app, guard, run_dir)
     converter_class = _make_converter_class()
     while True:
         try:
@@ -514,12 +566,15 @@ class CohortResults(list):
         super().__init__(results)
         self.integrity: list[str] = list(integrity)
         self.resumed: list[str] = list(resumed)
+        self.cluster_notes: list[str] = []  # what happened to the Dask cluster during the run (a lost worker)
+        self.record_seconds = 0.0  # on a Dask cluster: CPU seconds this process spent writing the results
 
 
 def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | None = None,
                  students: Iterable[str] | None = None, force: bool = True, guard: bool = True,
                  on_result: Callable[[SubmissionResult, int, int], None] | None = None,
-                 extra_argv: Iterable[str] = (), sandbox: bool = True, resume: bool = True) -> CohortResults:
+                 extra_argv: Iterable[str] = (), sandbox: bool = True, resume: bool = True,
+                 scheduler: str | None = None, shared_course: bool = False) -> CohortResults:
     """Autograde every submission of ``assignment`` with ``jobs`` long-lived worker processes.
 
     Parameters
@@ -546,6 +601,12 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
     resume : bool
         Skip the submissions an interrupted run of the same assignment already graded (its progress file in
         ``autograded/``); a run that completes removes that file.
+    scheduler : str, optional
+        The address of a ``dask.distributed`` scheduler (``tcp://HOST:8786``): grade on its workers instead of
+        local worker processes, one task per submission (see ``dask_grade.py``). Only this process writes the
+        gradebook. Without it, Dask is not imported.
+    shared_course : bool
+        With ``scheduler``: every worker sees the course folder at the same path, so tasks carry paths, not files.
 
     Returns
     -------
@@ -555,7 +616,7 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
     course_root = Path(course_root).resolve()
     if not (course_root / "nbgrader_config.py").exists():
         raise GradingError(f"{course_root} is not an nbgrader course root (no nbgrader_config.py)")
-    if sandbox:
+    if sandbox and not scheduler:  # on a cluster, each worker checks its own sandbox
         from .sandbox import SandboxUnavailable, check_sandbox
 
         try:
@@ -593,6 +654,7 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
         nonlocal done
         res = results[student]
         res.seconds = raw.get("seconds", 0.0)
+        res.worker = raw.get("worker") or ""
         res.log = (raw.get("log") or "") + (raw.get("error") or "")
         if raw.get("success"):
             res.status = "skipped" if "Skipping existing assignment" in res.log else "graded"
@@ -611,14 +673,23 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
             on_result(res, done, len(todo))
 
     run_dir = tempfile.mkdtemp(prefix="ttt-grade-")
+    cluster_notes: list[str] = []
+    record_seconds = 0.0
     try:
         if queue:
-            pool = _Pool(jobs, _worker, (str(course_root), assignment, tuple(extra_argv), force, sandbox, guard,
-                                         run_dir))
+            if scheduler:
+                from .dask_grade import DaskPool
+
+                pool = DaskPool(scheduler, app, course_root, assignment, force, sandbox, guard, shared_course)
+            else:
+                pool = _Pool(jobs, _worker, (str(course_root), assignment, tuple(extra_argv), force, sandbox, guard,
+                                             run_dir))
             try:
                 pool.run(queue, finished)
             finally:
                 pool.close()
+            cluster_notes = list(getattr(pool, "notes", []))
+            record_seconds = getattr(pool, "record_seconds", 0.0)
     finally:
         import shutil
 
@@ -638,7 +709,9 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
                 continue
             res.score, res.max_score = sub.score, sub.max_score
     journal.finish()
-    return CohortResults([results[s] for s in todo], integrity, resumed)
+    out = CohortResults([results[s] for s in todo], integrity, resumed)
+    out.cluster_notes, out.record_seconds = cluster_notes, record_seconds
+    return out
 
 
 # -- the gradebook is the grader's: what a run may change, and the check that nothing else did ---------------------

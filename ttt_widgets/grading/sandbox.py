@@ -280,18 +280,31 @@ def check_sandbox(bwrap: str | None = None) -> str:
 
 # -- the launcher (argv of the kernelspec) ------------------------------------------------------------------------
 def _die_with_parent() -> None:
-    """Linux: get SIGKILL when the process that started this launcher (a grading worker) dies."""
+    """Linux: get SIGKILL when the process that started this launcher (a grading worker) dies.
+
+    The parent is the one jupyter_client names in ``JPY_PARENT_PID``: a parent killed while this launcher was
+    still starting has already left it to another process, and ``getppid()`` alone would not show it."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
 
-    parent = os.getppid()
+    named = os.environ.get("JPY_PARENT_PID", "")
+    parent = int(named) if named.isdigit() else os.getppid()
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # the parent died before the call
         os._exit(1)
+
+
+def _kill_with_this_process() -> None:
+    """In bubblewrap's process, before it starts: SIGKILL when this launcher dies (bwrap's --die-with-parent
+    covers only the sandboxed process, not bwrap itself)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))
 
 
 def _parse_args(argv: list[str]) -> tuple[Path, list[str]]:
@@ -373,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         guard = os.environ.get("TTT_GRADE_GUARD", "1") != "0"
         cmd = bwrap_command(bwrap, kernel_command(limits, inner_file, extra, guard), workdir, private, hide,
                             limits, network=not ipc, env=env)
-        proc = subprocess.Popen(cmd, pass_fds=pass_fds, stdout=subprocess.DEVNULL)  # output travels over ZeroMQ
+        proc = subprocess.Popen(cmd, pass_fds=pass_fds, stdout=subprocess.DEVNULL,  # output travels over ZeroMQ
+                                preexec_fn=_kill_with_this_process if sys.platform.startswith("linux") else None)
         if guard_fd is not None:
             os.close(guard_fd)
             guard_fd = None
