@@ -351,6 +351,40 @@ def normalise_code(code: object) -> str:
     return re.sub(r"[\s-]", "", code).upper()
 
 
+def ensure_schema(begin, metadata: sa.MetaData, meta: sa.Table, version: int, lock_key: int, what: str) -> int:
+    """Create ``metadata``'s tables if missing and record ``version`` in ``meta`` (key ``schema_version``).
+
+    ``begin()`` gives a connection in a write transaction. On PostgreSQL an advisory lock (``lock_key``) lets one
+    process create at a time; a race between processes (lock waits, a concurrent first insert) is retried a few
+    times before :class:`StoreUnavailable`. A store written by a newer kit raises :class:`SchemaVersionError`; an
+    older one gets the new tables and its version raised. Used by every store of the kit that keeps tables here.
+    """
+    found = None
+    for attempt in range(8):
+        try:
+            with begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(lock_key)))  # one creator at a time
+                metadata.create_all(conn, checkfirst=True)
+                found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+                if found is None:
+                    conn.execute(meta.insert().values(key="schema_version", value=str(version)))
+                    found = str(version)
+                elif int(found) < version:  # the new tables were just created: record the upgrade
+                    conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(version)))
+                    found = str(version)
+            break
+        except (IntegrityError, OperationalError, DBAPIError) as exc:
+            if attempt == 7:
+                raise StoreUnavailable(f"{what} cannot be reached: {_short(exc)}") from exc
+            time.sleep(0.05 * (attempt + 1))
+    if int(found) > version:
+        raise SchemaVersionError(
+            f"{what} has schema version {found}, but this kit understands version {version} at most: "
+            "upgrade ttt-workshop-kit, or point TTT_DB_URL at another store")
+    return int(found)
+
+
 class ResponseStore:
     """Sessions, questions and answers, shared by every kernel that uses the same URL.
 
@@ -489,30 +523,8 @@ class ResponseStore:
     def _ensure_schema(self) -> None:
         if self._ready:
             return
-        for attempt in range(8):
-            try:
-                with self._begin(True) as conn:
-                    if not self.is_sqlite and conn.dialect.name == "postgresql":
-                        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(7_437_001)))  # one creator at a time
-                    metadata.create_all(conn, checkfirst=True)
-                    found = conn.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "schema_version")).scalar()
-                    if found is None:
-                        conn.execute(meta_t.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                        found = str(SCHEMA_VERSION)
-                    elif int(found) < SCHEMA_VERSION:  # the new tables were just created: record the upgrade
-                        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version")
-                                     .values(value=str(SCHEMA_VERSION)))
-                        found = str(SCHEMA_VERSION)
-                break
-            except (IntegrityError, OperationalError, DBAPIError) as exc:
-                if attempt == 7:
-                    raise StoreUnavailable(f"the response store at {_safe_url(self.url)} cannot be reached: "
-                                           f"{_short(exc)}") from exc
-                time.sleep(0.05 * (attempt + 1))
-        if int(found) > SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"the response store at {_safe_url(self.url)} has schema version {found}, but this kit understands "
-                f"version {SCHEMA_VERSION} at most: upgrade ttt-workshop-kit, or point TTT_DB_URL at another store")
+        ensure_schema(lambda: self._begin(True), metadata, meta_t, SCHEMA_VERSION, lock_key=7_437_001,
+                      what=f"the response store at {_safe_url(self.url)}")
         self._ready = True
 
     # -- ids -------------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from ..live.store import ResponseStore, SchemaVersionError, StoreError, StoreUnavailable, _short, default_url
+from ..live.store import (ResponseStore, SchemaVersionError, StoreError, StoreUnavailable, _short, _Tx, default_url,
+                          ensure_schema)
 from ..models.demo import TeachingDemo, as_date, clean_text
 from ..models.fidelity import QuizResult, RetentionEstimate, estimate_retention
 from ..models.observation import ObservationChecklist
@@ -167,29 +168,13 @@ class ProgrammeStore:
         with self._lock:
             if self._ready:
                 return
-            found = None
-            for attempt in range(8):
-                try:
-                    conn = self._base.engine.connect().execution_options(ttt_write=True)
-                    with conn, conn.begin():
-                        if conn.dialect.name == "postgresql":
-                            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(7_437_015)))  # one creator at a time
-                        metadata.create_all(conn, checkfirst=True)
-                        found = conn.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "schema_version")).scalar()
-                        if found is None:
-                            conn.execute(meta_t.insert().values(key="schema_version",
-                                                                value=str(PROGRAMME_SCHEMA_VERSION)))
-                            found = str(PROGRAMME_SCHEMA_VERSION)
-                    break
-                except (OperationalError, DBAPIError) as exc:
-                    if attempt == 7:
-                        raise StoreUnavailable(f"the programme store at {self!r} cannot be reached: "
-                                               f"{_short(exc)}") from exc
-                    time.sleep(0.05 * (attempt + 1))
-            if int(found) > PROGRAMME_SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"the programme store at {self!r} has schema version {found}, but this kit understands version "
-                    f"{PROGRAMME_SCHEMA_VERSION} at most: upgrade ttt-workshop-kit, or point TTT_DB_URL at another store")
+
+            def begin():
+                conn = self._base.engine.connect().execution_options(ttt_write=True)
+                return _Tx(conn)
+
+            ensure_schema(begin, metadata, meta_t, PROGRAMME_SCHEMA_VERSION, lock_key=7_437_015,
+                          what=f"the programme store at {self!r}")
             self._ready = True
 
     def schema_version(self) -> int:
