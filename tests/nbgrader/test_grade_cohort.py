@@ -76,23 +76,32 @@ def _cohort(course: helpers.Course, url: str) -> None:
         gb.update_or_create_assignment(A, duedate=DUE.replace(tzinfo=None))
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def graded(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The cohort graded by plain ``nbgrader autograde``, once, in a SQLite course (scores do not depend on where the
+    gradebook lives); the SQLite run of ``ttt grade`` then grades the same course again."""
     root = tmp_path_factory.mktemp("cohort") / "course"
+    url = f"sqlite:///{root / 'gradebook.db'}"
+    course = make_course(root, EXTRA_CONFIG)
+    _cohort(course, url)
+    run = course.nbgrader("autograde", A, "--force", *PLAIN_NBGRADER, check=False)
+    planted = (course.root / "source" / "planted.txt").exists()
+    (course.root / "source" / "planted.txt").unlink(missing_ok=True)
+    return {"course": course, "url": url, "reference": snapshot(url, A), "reference_rc": run.returncode,
+            "planted_by_nbgrader": planted}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def graded(request, reference, tmp_path_factory):
     if request.param == "postgresql":
         url = new_postgres_database(request.getfixturevalue("postgres_url"))
-        course = make_course(root, EXTRA_CONFIG + f"c.CourseDirectory.db_url = {url!r}")
+        course = make_course(tmp_path_factory.mktemp("cohort") / "course",
+                             EXTRA_CONFIG + f"c.CourseDirectory.db_url = {url!r}")
+        _cohort(course, url)
     else:
-        url = f"sqlite:///{root / 'gradebook.db'}"
-        course = make_course(root, EXTRA_CONFIG)
-    _cohort(course, url)
-    reference_run = course.nbgrader("autograde", A, "--force", *PLAIN_NBGRADER, check=False)
-    reference = snapshot(url, A)
-    planted_by_nbgrader = (course.root / "source" / "planted.txt").exists()
-    (course.root / "source" / "planted.txt").unlink(missing_ok=True)
+        course, url = reference["course"], reference["url"]
     run = ttt(course, "grade", A, "--jobs", "2", *SANDBOX_FLAGS)
-    return {"course": course, "reference": reference, "reference_rc": reference_run.returncode, "run": run,
-            "ours": snapshot(url, A), "planted_by_nbgrader": planted_by_nbgrader, "url": url,
+    return {**reference, "course": course, "url": url, "run": run, "ours": snapshot(url, A),
             "table": parse_table(run.stdout)}
 
 
