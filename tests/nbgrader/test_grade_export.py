@@ -52,17 +52,23 @@ def _fill(url: str) -> None:
         gb.db.commit()
 
 
+@pytest.fixture(scope="module")
+def sqlite_course(tmp_path_factory):
+    """The course with a SQLite gradebook: what the command line and nbgrader's own export are tested on."""
+    root = tmp_path_factory.mktemp("export") / "course"
+    course = make_course(root)
+    _fill(f"sqlite:///{root / 'gradebook.db'}")
+    return course
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def course(request, tmp_path_factory):
-    root = tmp_path_factory.mktemp("export") / "course"
-    if request.param == "postgresql":
-        url = new_postgres_database(request.getfixturevalue("postgres_url"))
-        course = make_course(root, f"c.CourseDirectory.db_url = {url!r}")
-    else:
-        url = f"sqlite:///{root / 'gradebook.db'}"
-        course = make_course(root)
+    """The same grades in a SQLite and in a PostgreSQL gradebook: every layout is checked on both."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_course")
+    url = new_postgres_database(request.getfixturevalue("postgres_url"))
+    course = make_course(tmp_path_factory.mktemp("export") / "course", f"c.CourseDirectory.db_url = {url!r}")
     _fill(url)
-    course.backend = request.param
     return course
 
 
@@ -85,11 +91,9 @@ def test_canvas_layout(course, tmp_path):
     assert body["dev"][5] == "" and body["=eve"][5] == ""  # no submission; a manual grade still missing
 
 
-def test_the_command_says_where_and_what_it_left_empty(course, tmp_path):
-    if course.backend != "sqlite":
-        pytest.skip("the command line is the same for both gradebooks")
+def test_the_command_says_where_and_what_it_left_empty(sqlite_course, tmp_path):
     out = tmp_path / "canvas.csv"
-    run = ttt(course, "export", A, "--format", "canvas", "--output", str(out))
+    run = ttt(sqlite_course, "export", A, "--format", "canvas", "--output", str(out))
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == str(out) and _read(out)[0][0] == "Student"
     assert "1 submission(s) still need manual grading" in run.stderr and "=eve" in run.stderr
@@ -123,14 +127,12 @@ def test_plain_csv_has_every_column_and_no_formulas(course):
     assert "'=eve" in rows and rows["'=eve"]["status"] == "needs manual grading"  # opened as text, not a formula
 
 
-def test_scores_equal_nbgraders_own_export(course, tmp_path):
-    if course.backend != "sqlite":
-        pytest.skip("nbgrader export is compared once")
+def test_scores_equal_nbgraders_own_export(sqlite_course, tmp_path):
     from ttt_widgets.grading.export import export_grades
 
-    export_grades(course.root, A, "csv", tmp_path / "ours.csv")
+    export_grades(sqlite_course.root, A, "csv", tmp_path / "ours.csv")
     theirs = tmp_path / "nbgrader.csv"
-    subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(theirs)], cwd=course.root, check=True,
+    subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(theirs)], cwd=sqlite_course.root, check=True,
                    capture_output=True)
     # nbgrader writes names unquoted, so a name with a comma shifts its columns: read the id from the front and
     # the score from the back of each line
@@ -141,17 +143,15 @@ def test_scores_equal_nbgraders_own_export(course, tmp_path):
         assert mine[sid]["score"] == expected or (expected == "" and score == 0), sid
 
 
-def test_bad_input_is_refused_plainly(course, tmp_path):
-    if course.backend != "sqlite":
-        pytest.skip("the command line is the same for both gradebooks")
+def test_bad_input_is_refused_plainly(sqlite_course, tmp_path):
     from ttt_widgets.grading import GradingError
     from ttt_widgets.grading.export import export_grades
 
     with pytest.raises(GradingError, match="assignment '99-nothing' is not in the gradebook"):
-        export_grades(course.root, "99-nothing")
+        export_grades(sqlite_course.root, "99-nothing")
     with pytest.raises(ValueError, match="unknown format 'xlsx': choose one of csv, canvas, moodle"):
-        export_grades(course.root, A, "xlsx")
-    run = ttt(course, "export", A, "--format", "xlsx")
+        export_grades(sqlite_course.root, A, "xlsx")
+    run = ttt(sqlite_course, "export", A, "--format", "xlsx")
     assert run.returncode == 2 and "invalid choice: 'xlsx'" in run.stderr
-    run = ttt(course, "export", A, "--course", str(tmp_path))
+    run = ttt(sqlite_course, "export", A, "--course", str(tmp_path))
     assert run.returncode == 2 and "not an nbgrader course root" in run.stderr
