@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 PIP     = $(BIN)/python -m pip
 PIP_FLAGS ?= --disable-pip-version-check --quiet
 
-.PHONY: workshop test bench doctor install install-test clean-venv
+.PHONY: workshop test bench doctor install install-test clean-venv frontend frontend-check
 
 workshop: $(VENV)/.installed
 	$(BIN)/ttt workshop
@@ -19,6 +19,13 @@ bench: $(VENV)/.installed-test
 
 doctor: $(VENV)/.installed
 	$(BIN)/ttt doctor
+
+# the dashboards' front end (frontend/): rebuilt only when its sources change; needs Node.js and the npm registry
+frontend:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
+
+frontend-check:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs --check
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -1,8 +1,9 @@
 """Choices a trainee wrote are shown as text in the browser: a multiple-choice poll's labels are not typeset.
 
-ipywidgets runs the page's LaTeX typesetter over a Checkbox's description, so a choice such as ``$$\\begin{matrix}...``
-became a tall formula drawn over the next choices. The page below also holds an ``HTMLMath`` widget, which is meant
-to be typeset: it shows the typesetter runs on this page, so the test can fail.
+In JupyterLab, where trainees answer polls in their notebooks, ipywidgets runs the page's LaTeX typesetter over a
+Checkbox's description, so a choice such as ``$$\\begin{matrix}...`` became a tall formula drawn over the next
+choices. The notebook below also holds an ``HTMLMath`` widget, which is meant to be typeset: it shows the typesetter
+runs on this page, so the test can fail. (The dashboards' own front end has no typesetter at all.)
 """
 
 from __future__ import annotations
@@ -25,12 +26,17 @@ NOTEBOOK = {
 }
 
 
-def test_multiple_choice_labels_show_their_text_untypeset(voila_server, page, tmp_path, data_dir):
-    folder = tmp_path / "dashboards"
-    folder.mkdir()
-    (folder / "choices.ipynb").write_text(json.dumps(NOTEBOOK))
-    base = voila_server(folder, env={"TTT_DATA_DIR": str(data_dir)})
-    page.goto(base + "voila/render/choices.ipynb")
+def test_multiple_choice_labels_show_their_text_untypeset(jupyterlab_server, page, tmp_path, monkeypatch, data_dir):
+    import helpers
+
+    monkeypatch.setenv("JUPYTERLAB_WORKSPACES_DIR", str(tmp_path / "workspaces"))
+    root = tmp_path / "lab"
+    root.mkdir()
+    (root / "choices.ipynb").write_text(json.dumps(NOTEBOOK))
+    base, token = jupyterlab_server(root)
+    page.goto(f"{base}/lab/tree/choices.ipynb?token={token}")
+    page.locator(".jp-Notebook").wait_for(timeout=90_000)
+    helpers.lab_run_all_cells(page)
     page.locator(".widget-htmlmath mjx-container, .widget-htmlmath .MathJax").first.wait_for(timeout=60_000)
     boxes = page.locator(".widget-checkbox")
     assert boxes.count() == 3

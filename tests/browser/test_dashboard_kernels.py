@@ -148,10 +148,13 @@ def test_a_render_that_never_connects_is_reclaimed(server):
 
 
 def test_pages_and_their_scripts_travel_gzipped(server):
-    """A classroom's Wi-Fi carries about a quarter of the bytes: the front end's scripts and the page are gzipped."""
+    """A classroom's Wi-Fi carries about a quarter of the bytes: the front end's script and the page are gzipped."""
     import gzip
 
-    for path in ("voila/static/voila.js", f"voila/render/tiny.ipynb?token={server['token']}"):
+    from ttt_widgets.serve import front_end_version
+
+    script = f"voila/templates/ttt/static/ttt-dashboard.js?v={front_end_version()}"
+    for path in (script, f"voila/render/tiny.ipynb?token={server['token']}"):
         request = urllib.request.Request(server["url"] + path, headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=60) as r:
             body = r.read()

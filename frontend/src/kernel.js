@@ -1,0 +1,202 @@
+// A connection to one Jupyter kernel over the server's websocket (the kernel "channels" endpoint), with the comms
+// the widget manager needs, in the wire format of protocol.js. Only what a dashboard uses is here: comms,
+// comm_info_request, and the routing of replies and status messages to the callbacks of the request they answer.
+
+import { SUBPROTOCOL, decode, encode } from './protocol';
+
+const PROTOCOL = '5.3';
+
+function uuid() {
+  if (window.crypto && window.crypto.randomUUID) {
+    return window.crypto.randomUUID().replace(/-/g, '');
+  }
+  let out = '';
+  for (let i = 0; i < 32; i++) {
+    out += Math.floor(Math.random() * 16).toString(16);
+  }
+  return out;
+}
+
+class Comm {
+  constructor(kernel, target, id) {
+    this.kernel = kernel;
+    this.target_name = target;
+    this.comm_id = id;
+    this._onMsg = null;
+    this._onClose = null;
+  }
+
+  open(data, callbacks, metadata, buffers) {
+    return this.kernel.send('comm_open', { comm_id: this.comm_id, target_name: this.target_name, data },
+      callbacks, metadata, buffers);
+  }
+
+  close(data, callbacks, metadata, buffers) {
+    this.kernel.comms.delete(this.comm_id);
+    return this.kernel.send('comm_close', { comm_id: this.comm_id, data: data || {} }, callbacks, metadata, buffers);
+  }
+
+  on_msg(callback) {
+    this._onMsg = callback;
+    (this._backlog || []).splice(0).forEach((msg) => callback(msg));
+  }
+
+  on_close(callback) {
+    this._onClose = callback;
+    if (this._closedBy) {
+      callback(this._closedBy); // closed before anyone listened (the kernel refused the comm)
+    }
+  }
+
+  send(data, callbacks, metadata, buffers) {
+    if (this._requested && data && data.method === 'request_states') {
+      this._requested = false; // asked for already, by the page's first script (early.js)
+      return '';
+    }
+    return this.kernel.send('comm_msg', { comm_id: this.comm_id, data }, callbacks, metadata, buffers);
+  }
+
+  _message(msg) {
+    if (this._onMsg) {
+      this._onMsg(msg);
+    } else {
+      (this._backlog = this._backlog || []).push(msg); // kept until someone listens
+    }
+  }
+
+  _closed(msg) {
+    this.kernel.comms.delete(this.comm_id);
+    this._closedBy = msg;
+    if (this._onClose) {
+      this._onClose(msg);
+    }
+  }
+}
+
+export class KernelConnection {
+  // url: the websocket address of the kernel's channels; onStatus(text): 'connected' | 'lost'
+  constructor(url, { onCommOpen, onStatus } = {}) {
+    this.url = url;
+    this.session = uuid();
+    this.comms = new Map();
+    this.pending = new Map(); // msg_id -> callbacks
+    this.queue = [];
+    this.onCommOpen = onCommOpen || (() => {});
+    this.onStatus = onStatus || (() => {});
+    this.socket = null;
+    this.ready = new Promise((resolve, reject) => {
+      this._resolveReady = resolve;
+      this._rejectReady = reject;
+    });
+  }
+
+  // the control comm the page's first script opened and asked for every widget's state (once; null after)
+  takeEarlyControl() {
+    const comm = this._earlyControl || null;
+    this._earlyControl = null;
+    return comm;
+  }
+
+  connect() {
+    const early = window.tttEarly;
+    window.tttEarly = undefined;
+    const adopt = early && early.url === this.url && !early.closed;
+    const socket = adopt ? early.socket : new WebSocket(this.url, SUBPROTOCOL);
+    socket.binaryType = 'arraybuffer';
+    const opened = () => {
+      this.queue.splice(0).forEach((frame) => socket.send(frame));
+      this.onStatus('connected');
+      this._resolveReady();
+    };
+    socket.onopen = adopt ? () => { early.request(); opened(); } : opened;
+    socket.onmessage = (event) => this._receive(decode(event.data));
+    if (adopt) {
+      this.session = early.session;
+      this._earlyControl = this.createComm('jupyter.widget.control', early.controlComm);
+      this._earlyControl._requested = true;
+      early.messages.splice(0).forEach((data) => this._receive(decode(data)));
+      if (early.open) {
+        opened();
+      }
+    }
+    socket.onclose = () => {
+      this.onStatus('lost');
+      this._rejectReady(new Error('the kernel connection closed'));
+    };
+    this.socket = socket;
+    return this.ready;
+  }
+
+  createComm(target, id) {
+    const comm = new Comm(this, target, id || uuid());
+    this.comms.set(comm.comm_id, comm);
+    return comm;
+  }
+
+  send(msgType, content, callbacks, metadata, buffers) {
+    const msgId = uuid();
+    const msg = {
+      header: { msg_id: msgId, msg_type: msgType, session: this.session, username: '', date: new Date().toISOString(),
+                version: PROTOCOL },
+      parent_header: {},
+      metadata: metadata || {},
+      content,
+      channel: 'shell',
+      buffers: buffers || [],
+    };
+    if (callbacks) {
+      this.pending.set(msgId, callbacks);
+    }
+    const frame = encode(msg);
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(frame);
+    } else {
+      this.queue.push(frame);
+    }
+    return msgId;
+  }
+
+  // a shell request answered by its reply (comm_info_request and the like)
+  request(msgType, content) {
+    return new Promise((resolve) => {
+      this.send(msgType, content, { shell: { reply: resolve } });
+    });
+  }
+
+  _receive(msg) {
+    const type = msg.header.msg_type;
+    const parent = (msg.parent_header || {}).msg_id;
+    const callbacks = parent ? this.pending.get(parent) : undefined;
+    if (msg.channel === 'iopub') {
+      if (type === 'comm_open') {
+        const comm = this.createComm(msg.content.target_name, msg.content.comm_id);
+        this.onCommOpen(comm, msg);
+      } else if (type === 'comm_msg') {
+        const comm = this.comms.get(msg.content.comm_id);
+        if (comm) {
+          comm._message(msg);
+        }
+      } else if (type === 'comm_close') {
+        const comm = this.comms.get(msg.content.comm_id);
+        if (comm) {
+          comm._closed(msg);
+        }
+      }
+      if (callbacks && callbacks.iopub) {
+        const handler = type === 'status' ? callbacks.iopub.status
+          : (type === 'clear_output' ? callbacks.iopub.clear_output : callbacks.iopub.output);
+        if (handler) {
+          handler(msg);
+        }
+      }
+      if (callbacks && type === 'status' && msg.content.execution_state === 'idle') {
+        this.pending.delete(parent);
+      }
+    } else if (msg.channel === 'shell' && callbacks && callbacks.shell && callbacks.shell.reply) {
+      callbacks.shell.reply(msg);
+      if (!callbacks.iopub) {
+        this.pending.delete(parent);
+      }
+    }
+  }
+}

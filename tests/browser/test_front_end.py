@@ -1,0 +1,115 @@
+"""The dashboards' own front end (frontend/) against a real ``ttt present`` and Chromium: what it loads, that widgets
+travel both ways (binary buffers included, widgets the kernel makes after the page opened), that HTML allowed in a
+description is cleaned, and that a page that goes shuts its kernel down."""
+
+from __future__ import annotations
+
+import time
+
+import nbformat
+import pytest
+
+import helpers
+
+pytestmark = pytest.mark.browser
+
+SETUP = """\
+import ipywidgets as w
+from ttt_widgets.plots import new_figure, figure_png
+fig, ax = new_figure(2, 1)
+ax.plot([0, 1], [0, 1])
+picture = w.Image(value=figure_png(fig, dpi=50), format='png')
+hostile = ('<b>bold</b><img src=x onerror="window.__pwned=1"><a href="javascript:window.__pwned=2">link</a>'
+           '<script>window.__pwned=3</script><i onclick="window.__pwned=4">italic</i>')
+box = w.Checkbox(description=hostile, description_allow_html=True)
+added = w.VBox()
+echo = w.Label('nothing yet')
+text = w.Text(description='Say')
+def grow(_):
+    added.children = [*added.children, w.Button(description=f'Made {len(added.children) + 1}')]
+    echo.value = 'heard: ' + text.value
+more = w.Button(description='Add one')
+more.on_click(grow)
+"""
+
+
+@pytest.fixture(scope="module")
+def site(ttt_present, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("frontend") / "dashboards"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Front end"), nbformat.v4.new_code_cell(SETUP),
+                nbformat.v4.new_code_cell("w.VBox([picture, box, text, more, echo, added])"),
+                nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML('<p class=\"plain-output\">an HTML output</p>')")]
+    nbformat.write(nb, folder / "frontend.ipynb")
+    base, proc = ttt_present(folder)
+    return {"base": base, "proc": proc}
+
+
+def test_a_page_loads_one_script_and_its_widgets_work_both_ways(site, page):
+    requests = []
+    page.on("request", lambda r: requests.append((r.resource_type, r.url)))
+    page.goto(f"{site['base']}voila/render/frontend.ipynb")
+    page.get_by_role("button", name="Add one").wait_for(timeout=60_000)
+    # the page, the one script: nothing of Voila's JupyterLab front end (89 requests before)
+    code = [(kind, url) for kind, url in requests if kind in ("document", "script", "stylesheet", "font")]
+    assert [kind for kind, _ in code] == ["document", "script"], code
+    assert not any("voila.js" in url or "labextensions" in url for _, url in requests)
+    # a PNG that came as a binary buffer over the websocket, decoded to its real size (100 x 50 px at 50 dpi)
+    page.wait_for_function("() => { const i = document.querySelector('.widget-image'); return i && i.naturalWidth > 0; }")
+    assert page.evaluate("[document.querySelector('.widget-image').naturalWidth,"
+                         " document.querySelector('.widget-image').naturalHeight]") == [100, 50]
+    # an ordinary HTML output shows as well
+    assert page.locator("p.plain-output").inner_text() == "an HTML output"
+    # the kernel hears the page; widgets it makes afterwards (comm_open after load) appear, twice
+    page.get_by_label("Say").fill("hello <b>there</b>")
+    page.get_by_label("Say").press("Enter")
+    for n in (1, 2):
+        page.get_by_role("button", name="Add one").click()
+        page.get_by_role("button", name=f"Made {n}").wait_for(timeout=15_000)
+    page.get_by_text("heard: hello <b>there</b>").wait_for(timeout=15_000)  # text, not markup
+    assert [e for e in page.js_errors if not e.endswith("/x)")] == []  # the description's image (next test) is absent
+
+
+def test_html_allowed_in_a_description_is_cleaned(site, page):
+    page.goto(f"{site['base']}voila/render/frontend.ipynb")
+    label = page.locator(".widget-checkbox label, .widget-checkbox .widget-label-basic").first
+    label.wait_for(timeout=60_000)
+    page.wait_for_timeout(300)
+    shown = page.locator(".widget-checkbox label span").first  # the description's own element (the title is text)
+    html = shown.inner_html()
+    assert "<b>bold</b>" in html and "<i>italic</i>" in html  # allowed tags stay
+    assert "onerror" not in html and "onclick" not in html and "javascript:" not in html and "<script" not in html
+    assert shown.locator("img").count() == 1 and shown.locator("a").get_attribute("href") is None
+    assert "window.__pwned=3" not in shown.inner_text()  # a script's content is dropped, not shown
+    page.locator(".widget-checkbox i").click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned === undefined")
+    assert [e for e in page.js_errors if not e.endswith("/x)")] == []  # nothing but the absent image
+
+
+def test_a_page_that_goes_shuts_its_kernel_down(site, browser):
+    import urllib.error
+    import urllib.request
+
+    def alive(kernel: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"{site['base']}api/kernels/{kernel}", timeout=30) as r:
+                return r.status == 200
+        except urllib.error.HTTPError as e:
+            if e.code == 404:
+                return False
+            raise
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site['base']}voila/render/frontend.ipynb")
+    page.get_by_role("button", name="Add one").wait_for(timeout=60_000)
+    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    assert alive(kernel)
+    page.goto("about:blank")  # the lead opens another address in the same tab
+    deadline = time.monotonic() + 20
+    while alive(kernel) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(kernel)  # gone at once, not after the orphan timeout (120 s)
+    context.close()
