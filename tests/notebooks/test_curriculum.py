@@ -125,8 +125,8 @@ def _estimated_minutes(path: Path) -> float:
     return reading + tasks
 
 
-def test_the_curriculum_has_modules_00_to_10():
-    assert [p.name[:2] for p in MODULES] == [f"{i:02d}" for i in range(11)]
+def test_the_curriculum_has_modules_00_to_11():
+    assert [p.name[:2] for p in MODULES] == [f"{i:02d}" for i in range(12)]
     assert (helpers.NOTEBOOKS / "facilitator-guide.md").exists()
 
 
@@ -305,3 +305,10 @@ def test_modules_from_02_open_with_a_review_of_earlier_modules(path):
     heading, cells = _sections(path)[0]
     assert heading.startswith("Review"), heading
     assert _code_calls(cells, "Review") == [path.name[:2]]
+
+
+def test_the_certification_pathway_asks_for_every_module_of_the_curriculum():
+    """The pathway's 'modules done' step lists the curriculum as it is on disk, in order."""
+    from ttt_widgets.models.pathway import KIT_MODULES
+
+    assert list(KIT_MODULES) == IDS
