@@ -125,8 +125,8 @@ def _estimated_minutes(path: Path) -> float:
     return reading + tasks
 
 
-def test_the_curriculum_has_modules_00_to_10():
-    assert [p.name[:2] for p in MODULES] == [f"{i:02d}" for i in range(11)]
+def test_the_curriculum_has_modules_00_to_11():
+    assert [p.name[:2] for p in MODULES] == [f"{i:02d}" for i in range(12)]
     assert (helpers.NOTEBOOKS / "facilitator-guide.md").exists()
 
 
@@ -305,3 +305,33 @@ def test_modules_from_02_open_with_a_review_of_earlier_modules(path):
     heading, cells = _sections(path)[0]
     assert heading.startswith("Review"), heading
     assert _code_calls(cells, "Review") == [path.name[:2]]
+
+
+def test_the_certification_pathway_asks_for_every_module_of_the_curriculum():
+    """The pathway's 'modules done' step lists the curriculum as it is on disk, in order."""
+    from ttt_widgets.models.pathway import KIT_MODULES
+
+    assert list(KIT_MODULES) == IDS
+
+
+def test_module_11_states_the_rules_the_kit_applies():
+    """The numbers module 11 teaches are the ones the pathway, the rubrics and the checklists apply."""
+    from ttt_widgets import PathwayRules, load_content
+
+    (path,) = [p for p in MODULES if p.name.startswith("11-")]
+    text = re.sub(r"\s+", " ", "\n".join(c["text"] for c in _cells(path) if c["cell_type"] == "markdown"))
+    rules = PathwayRules()
+    words = {1: "one", 2: "two", 3: "three"}
+    assert f"at least {rules.pass_share:.0%} of the points" in text
+    assert f"within {rules.deadlines['demo']} days" in text
+    assert f"scores at least {rules.min_observation_score:.0%}" in text
+    assert rules.reobserve_every_days == 365 and "observed again each year" in text
+    checkout = load_content("demo-rubrics", "carpentries-checkout")
+    assert checkout["deadline_days"] == rules.deadlines["demo"] and f"within {checkout['deadline_days']} days" in text
+    assert f"{words[checkout['redo_rule']['redo_at']].capitalize()} or more growth marks" in text
+    talk = load_content("demo-rubrics", "ttt-presentation")["redo_rule"]
+    assert talk["weights"] == {"no": 1, "iffy": 0.5}
+    assert (f'a "no" counts one, an "iffy" a half, and {words[talk["redo_at"]]} or more is a redo' in text
+            and "its own choice, not the book's" in text)
+    credits = [m["credit"] for m in load_content("fidelity-checklists", "kit-modules")["marks"]]
+    assert credits == [1, 0.5, 0] and "full, half and no credit" in text

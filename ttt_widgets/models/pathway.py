@@ -44,7 +44,8 @@ STEP_NAMES = {
 #: the kit's curriculum, in order
 KIT_MODULES = ("00-welcome", "01-trainer-role", "02-how-people-learn", "03-adult-learners", "04-designing-learning",
                "05-facilitation-questions", "06-facilitation-participation", "07-formative-assessment",
-               "08-blended-learning", "09-evaluating-training", "10-capstone-microteaching")
+               "08-blended-learning", "09-evaluating-training", "10-capstone-microteaching",
+               "11-observing-coaching-certifying")
 
 
 @dataclass(frozen=True)
