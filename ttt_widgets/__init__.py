@@ -113,6 +113,9 @@ _EXPORTS: dict[str, str] = {
     # [L] curriculum: is training the answer? (module 04)
     "PerformanceAnalysis": ".models.performance",
     "PerformanceCheck": ".views.performance",
+    # [L] curriculum: planning for transfer (module 09)
+    "TransferPlan": ".models.transfer",
+    "TransferPlanner": ".views.transfer",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",
@@ -166,3 +169,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .views.programme import DemoScorer, ObservationScorer, TrainerPoolBoard
     from .models.performance import PerformanceAnalysis
     from .views.performance import PerformanceCheck
+    from .models.transfer import TransferPlan
+    from .views.transfer import TransferPlanner
