@@ -131,8 +131,8 @@ class PerformanceCheck(widgets.VBox):
             self._result.value = ""
             return
         tone = "ok" if m.outcome["training"] else "info"
-        verdict = "Training is the answer." if m.outcome["training"] else "Training is not the answer here."
-        text = message_html(f"{verdict} {m.outcome['advice']}", tone, m.outcome["title"] + ":")
+        verdict = "" if m.outcome["training"] else "Training is not the answer here. "
+        text = message_html(verdict + m.outcome["advice"], tone, m.outcome["title"] + ":")
         if m.case_verdict:
             matched = m.case_verdict.startswith("This is where")
             text += message_html(m.case_verdict, "ok" if matched else "warn", "The example case:")

@@ -60,8 +60,8 @@ class TransferPlanner(widgets.VBox):
                                          layout=widgets.Layout(width="auto"))
         self._buttons = widgets.HBox([self._check_btn])
         self._checks = widgets.HTML()
-        self._table = widgets.Textarea(description="", disabled=True, layout=widgets.Layout(width="100%", height="8em",
-                                                                                             display="none"))
+        self._table = widgets.Textarea(description="", disabled=True, layout=widgets.Layout(width="98%", height="8em",
+                                                                                            display="none"))
         self._status = widgets.HTML()
 
     def _wire(self) -> None:
