@@ -110,6 +110,12 @@ _EXPORTS: dict[str, str] = {
     "TrainerPoolBoard": ".views.programme",
     "DemoScorer": ".views.programme",
     "ObservationScorer": ".views.programme",
+    # [L] curriculum: is training the answer? (module 04)
+    "PerformanceAnalysis": ".models.performance",
+    "PerformanceCheck": ".views.performance",
+    # [L] curriculum: planning for transfer (module 09)
+    "TransferPlan": ".models.transfer",
+    "TransferPlanner": ".views.transfer",
     # [E] curriculum
     "Reflection": ".views.reflection",
     "ReflectionModel": ".models.reflection",
@@ -161,3 +167,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models.pool import RosterCSVError, Trainer, TrainerPool
     from .programme.store import ProgrammeStore
     from .views.programme import DemoScorer, ObservationScorer, TrainerPoolBoard
+    from .models.performance import PerformanceAnalysis
+    from .views.performance import PerformanceCheck
+    from .models.transfer import TransferPlan
+    from .views.transfer import TransferPlanner
