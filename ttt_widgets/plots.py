@@ -339,7 +339,7 @@ def _track(col: ChartColumn, point, ticks: list, with_axis: bool) -> str:
         ref = col.reference * (100.0 if col.kind == "share" else 1.0)
         parts.append(f"<span class='ttt-chart-ref' style='position:absolute;left:{_pos(ref, ticks):.2f}%;top:-0.2em;"
                      f"bottom:-0.2em;border-left:0.2em dashed {_INK};transform:translateX(-50%)'></span>")
-    track = (f"<div style='position:relative;height:1.7em;background:{_TRACK};border-radius:3px'>{''.join(parts)}"
+    track = (f"<div style='position:relative;height:1.7em;background:{_TRACK};border-radius:0.2em'>{''.join(parts)}"
              "</div>")
     return track + (_axis(col, ticks) if with_axis else "")
 
