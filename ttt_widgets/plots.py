@@ -440,8 +440,9 @@ def rows_chart_html(title: str, labels: Sequence[str], columns: Sequence[ChartCo
         f"<tr><th scope='row'>{_esc(label)}{f' ({_esc(note)})' if note else ''}</th>"
         + "".join(f"<td>{_esc(col.text(i))}</td>" for col in columns) + "</tr>"
         for i, (label, note) in enumerate(zip(labels, notes)))
-    table = (f"<table style='{_SR_ONLY}'><caption>{_esc(title)}</caption><tr><td></td>"
-             + "".join(f"<th scope='col'>{_esc(col.title)}</th>" for col in columns) + f"</tr>{table_rows}</table>")
+    table = (f"<div style='{_SR_ONLY}'><table><caption>{_esc(title)}</caption><tr><td></td>"  # a box that clips it
+             + "".join(f"<th scope='col'>{_esc(col.title)}</th>" for col in columns)
+             + f"</tr>{table_rows}</table></div>")
     summary = f"{title}: " + "; ".join(
         f"{label}: " + ", ".join(f"{col.title} {col.text(i)}" for col in columns) for i, label in enumerate(labels))
     return (f"<div class='ttt-chart tex2jax_ignore mathjax_ignore' role='figure' aria-label='{_esc(title)}' "
