@@ -238,7 +238,7 @@ def cascade_chart_html(result, min_fidelity: float) -> str:
     masters' practice, with its interval when measured, against the lowest fidelity accepted).
 
     >>> from ttt_widgets import Cascade
-    >>> "Level 2: Learners reached 4,000" in cascade_chart_html(Cascade(levels=2).result(), 0.6)
+    >>> "Level 2: Learners reached 2,000, Fidelity delivered 64%" in cascade_chart_html(Cascade(levels=2).result(), 0.6)
     True
     """
     r = result
