@@ -393,11 +393,11 @@ def rows_chart_html(title: str, labels: Sequence[str], columns: Sequence[ChartCo
     if not labels or not columns:
         said = empty or "Nothing to show yet."
         return (f"<div class='ttt-chart tex2jax_ignore mathjax_ignore' role='figure' aria-label='{_esc(title)}' "
-                f"data-summary='{_esc(f'{title}: {said}')}'>{head}<div class='ttt-chart-empty' "
+                f"data-summary='{_esc(f'{title}: {said}')}' style='line-height:1.3'>{head}<div class='ttt-chart-empty' "
                 f"style='font-style:italic;margin:0.3em 0'>{_esc(said)}</div></div>")
     n = len(labels)
     cells = []
-    template = ["fit-content(35%)"]
+    template = ["fit-content(40%)"]
     shared_axis = False
     for j, col in enumerate(columns):
         track_col, value_col = 2 + 2 * j, 3 + 2 * j
