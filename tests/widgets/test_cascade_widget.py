@@ -1,5 +1,7 @@
 """The CascadePlanner widget driven from Python."""
 
+import re
+
 from ttt_widgets import Cascade, CascadePlanner
 
 
@@ -8,7 +10,24 @@ def test_builds_from_a_preset_with_its_target():
     assert w.model.master_trainers == 8 and w._w["levels"].value == 2
     assert w._target.value == 10000 and w._deadline.value == 8
     assert "10,080" in w._table.value
-    assert w._plot.value.startswith("<img") and "fidelity falls to 64%" in w._plot.value
+    chart = w._plot.value  # HTML rows, not a picture: text that grows with the page's type
+    assert "<img" not in chart and chart.count("class='ttt-chart-label'") == 3
+    assert "Level 2: Learners reached 8,640, Fidelity delivered 64%" in chart
+    assert "lowest fidelity accepted (60%)" in chart and "288 trainers, month 6" in chart
+
+
+def test_chart_follows_the_floor_and_says_what_to_do_without_learners():
+    w = CascadePlanner("district-teachers")
+    w._min_fid.value = 0.7
+    assert "lowest fidelity accepted (70%)" in w._plot.value and "left:70.00%" in w._plot.value
+    w._w["learners_per_trainer"].value = 0
+    assert "No learners are reached: set Learners per trainer above 0." in w._plot.value
+    assert "ttt-chart-bar" in w._plot.value  # the fidelity bars stay
+    w.set(levels=10, learners_per_trainer=30, trainers_per_trainer=30)
+    chart = w._plot.value
+    assert chart.count("class='ttt-chart-label'") == 11 and "Level 10: Learners reached" in chart
+    ticks = re.findall(r"class='ttt-chart-tick[^']*'[^>]*>([^<]*)<", chart)
+    assert ticks[0] == "0" and all(re.fullmatch(r"[\d,.]+[kM]?", t) for t in ticks[:4]), ticks
 
 
 def test_sliders_change_the_plan_and_the_plot():
@@ -71,7 +90,9 @@ def test_measured_retention_shows_its_interval_and_warns_below_the_floor():
     r = w.model.result()
     assert r.measured and "(measured)" in w._table.value
     assert f"{r.fidelity_low[-1]:.0%} to {r.fidelity_high[-1]:.0%}" in w._table.value
-    assert w._plot.value != assumed_plot and "measured fidelity falls to" in w._plot.value  # the alt text
+    assert w._plot.value != assumed_plot and "Fidelity delivered (measured)" in w._plot.value
+    assert "measured interval" in w._plot.value and w._plot.value.count("ttt-chart-interval") == 3
+    assert f"{r.fidelity_per_level[-1]:.0%} ({r.fidelity_low[-1] * 100:.0f}\u2013{r.fidelity_high[-1]:.0%})" in w._plot.value
     assert "Measured retention per level" in w._table.value
     w._min_fid.value = 0.6  # the lead raises the floor: the planned cascade falls below it
     first_below = next(k for k in range(1, 4) if r.fidelity_per_level[k] < 0.6)

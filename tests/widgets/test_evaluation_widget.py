@@ -49,12 +49,42 @@ def test_planner_bad_input_and_escaping():
 def test_report_shows_the_sample_with_charts_and_intervals():
     r = EvaluationReport()
     assert "evaluation-sample.csv" in r._source.value
-    # reaction as HTML bars (text, so it grows with ?large), then the gains' figure
-    assert r._plot.value.index("ttt-bars") < r._plot.value.index("<img") and "mean gain" in r._plot.value
+    # reaction as HTML bars, then the gains as HTML rows: text, so both grow with ?large
+    assert r._plot.value.index("ttt-bars") < r._plot.value.index("ttt-chart") and "<img" not in r._plot.value
+    assert r._plot.value.count("class='ttt-chart-label'") == 3 and r._plot.value.count("class='ttt-chart-axis'") == 3
+    assert "knowledge test (0-100): Mean gain (post \u2212 pre) and its 95% confidence interval +14.5 [+10.9, +18.1]" \
+        in r._plot.value
+    assert "pre 58 \u2192 post 72.5, n = 24" in r._plot.value and "no gain (0)" in r._plot.value
     assert "Level 1: reaction" in r._plot.value and "n = " in r._plot.value
     assert "Level 1: reaction" in r._summary.value and "95% CI" in r._summary.value
     r._confidence.value = 0.99
     assert "99% CI" in r._summary.value and "95% CI" not in r._summary.value
+    assert "99% confidence interval" in r._plot.value and "95% confidence" not in r._plot.value
+
+
+def test_report_charts_escape_names_and_say_what_to_do_when_empty():
+    r = EvaluationReport()
+    r.load_text(HEADER + "A,reaction,<img src=x onerror=alert(1)>,,4\n")
+    assert "<img" not in r._plot.value and "&lt;img src=x onerror=alert(1)&gt;" in r._plot.value
+    assert "No pre/post gains yet" in r._plot.value and "Upload a results file with both phases" in r._plot.value
+    hostile = "<b>quiz</b> $x$"
+    r.load_text(HEADER + "".join(f"{p},learning,{hostile},{ph},{v}\n" for p, ph, v in
+                                 [("A", "pre", 1), ("A", "post", 3), ("B", "pre", 2), ("B", "post", 3)]))
+    assert "<b>quiz</b>" not in r._plot.value and "&lt;b&gt;quiz&lt;/b&gt; $x$" in r._plot.value
+    assert "mathjax_ignore" in r._plot.value and "No ratings yet" in r._plot.value
+    shown = r._plot.value
+    r.load_text(HEADER + "A,learning,quiz,pre,1\nA,learning,quiz,post,3\n")  # one pair: no gain can be worked out
+    assert "fewer than two participants" in r._status.value and r._plot.value == shown and len(r.model.rows) == 4
+
+
+def test_the_views_draw_without_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys; from ttt_widgets import CascadePlanner, EvaluationReport; "
+            "CascadePlanner('district-teachers'); EvaluationReport(); print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
 
 
 def test_report_bad_file_names_row_and_column_and_keeps_the_data(tmp_path):

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..loader import list_content, load_content
 from ..models.cascade import MAX_LEVELS, Cascade, CascadeSolution, solve_cascade
-from ..plots import PALETTE, figure_html, fixed_margins, new_figure
+from ..plots import PALETTE, ChartColumn, rows_chart_html
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["CascadePlanner"]
@@ -19,7 +19,8 @@ _CUSTOM = "(your own plan)"
 class CascadePlanner(widgets.VBox):
     """Plan a cascade: master trainers, levels, trainers and learners per trainer, fidelity, cost.
 
-    The plot shows learners reached at each level (bars) against the fidelity that level delivers (line); the solver
+    The chart shows, level by level, the learners reached and the fidelity delivered (:func:`cascade_chart_html`,
+    text that grows with a projected page's large type); the solver
     finds the fewest master trainers (or levels) that reach a target by a deadline with enough fidelity, and says
     plainly when no plan can. The model is :class:`~ttt_widgets.models.cascade.Cascade`.
 
@@ -211,33 +212,8 @@ class CascadePlanner(widgets.VBox):
 
     def redraw(self) -> None:
         r = self.model.result()
-        L = self.model.levels
-        fig, ax = new_figure(6.4, 3.4)
-        fixed_margins(fig, left=0.13, bottom=0.14, right=0.89, top=0.88)
-        xs = list(range(1, L + 1))
-        ax.bar(xs, r.learners_per_level[1:], color=PALETTE[0], label="learners reached")
-        ax.set_xlabel("level (generation of trainers below the masters)")
-        ax.set_ylabel("learners reached")
-        ax.set_xticks([0, *xs], ["masters", *map(str, xs)])
-        ax.set_xlim(-0.6, L + 0.6)
-        ax2 = ax.twinx()
         measured = r.measured
-        if measured:
-            ax2.fill_between([0, *xs], [f * 100 for f in r.fidelity_low], [f * 100 for f in r.fidelity_high],
-                             color=PALETTE[5], alpha=0.18, linewidth=0, label="measured interval")
-        ax2.plot([0, *xs], [f * 100 for f in r.fidelity_per_level], color=PALETTE[5], marker="o", linestyle="--",
-                 label="fidelity (%, measured)" if measured else "fidelity (%)")
-        ax2.axhline(self._min_fid.value * 100, color=PALETTE[5], alpha=0.5, linewidth=1, linestyle=":",
-                    label="lowest fidelity accepted")
-        ax2.set_ylim(0, 105)
-        ax2.set_ylabel("fidelity delivered (%)")
-        h1, l1 = ax.get_legend_handles_labels()
-        h2, l2 = ax2.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=8, frameon=False)
-        alt = (f"Learners reached per level: {', '.join(f'{n:,}' for n in r.learners_per_level[1:])}; "
-               f"{'measured ' if measured else ''}fidelity falls to {r.final_fidelity:.0%} at level {L}"
-               + (f" (interval {r.fidelity_low[-1]:.0%} to {r.fidelity_high[-1]:.0%})." if measured else "."))
-        self._plot.value = figure_html(fig, alt)
+        self._plot.value = cascade_chart_html(r, self._min_fid.value)
         cost = "n/a" if r.total_learners == 0 else f"{r.cost_per_learner:,.2f}"
         self._table.value = (
             "<table style='border-collapse:collapse'>"
@@ -255,3 +231,32 @@ class CascadePlanner(widgets.VBox):
         if warning:
             self._table.value += message_html(warning, "warn")
         self._status.value = ""
+
+
+def cascade_chart_html(result, min_fidelity: float) -> str:
+    """A cascade's levels as HTML rows: learners reached (a count) beside the fidelity delivered (a share of the
+    masters' practice, with its interval when measured, against the lowest fidelity accepted).
+
+    >>> from ttt_widgets import Cascade
+    >>> "Level 2: Learners reached 2,000, Fidelity delivered 64%" in cascade_chart_html(Cascade(levels=2).result(), 0.6)
+    True
+    """
+    r = result
+    levels = len(r.learners_per_level) - 1
+    labels = ["Masters", *(f"Level {k}" for k in range(1, levels + 1))]
+    notes = [f"{r.trainers_per_level[0]:,} trainer{'s' if r.trainers_per_level[0] != 1 else ''}"]
+    notes += [f"{r.trainers_per_level[k]:,} trainers, month {r.months_per_level_reached[k]}"
+              for k in range(1, levels + 1)]
+    learners = ChartColumn("Learners reached", [None, *r.learners_per_level[1:]], kind="count", colour=PALETTE[0],
+                           empty="No learners are reached: set Learners per trainer above 0.")
+    if r.measured:
+        fidelity = [(f, lo, hi) for f, lo, hi in zip(r.fidelity_per_level, r.fidelity_low, r.fidelity_high)]
+        texts = [f"{f:.0%} ({lo * 100:.0f}\u2013{hi:.0%})" if lo != hi else f"{f:.0%}" for f, lo, hi in fidelity]
+    else:
+        fidelity, texts = list(r.fidelity_per_level), [f"{f:.0%}" for f in r.fidelity_per_level]
+    kept = ChartColumn("Fidelity delivered" + (" (measured)" if r.measured else ""), fidelity, kind="share",
+                       colour=PALETTE[5], texts=texts, reference=min_fidelity,
+                       reference_label=f"lowest fidelity accepted ({min_fidelity:.0%})",
+                       interval_label="measured interval")
+    return rows_chart_html("Learners reached and fidelity delivered (% of the masters' practice), level by level",
+                           labels, [learners, kept], notes=notes)

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 import ipywidgets as widgets
 
 from ..models.evaluation import CSV_COLUMNS, LEVEL_NAMES, LEVELS, EvaluationPlan, EvaluationResults
-from ..plots import PALETTE, bars_html, figure_html, new_figure
+from ..plots import PALETTE, ChartColumn, bars_html, rows_chart_html
 from ._common import esc, guarded, message_html, status
 
 __all__ = ["EvaluationPlanner", "EvaluationReport"]
@@ -186,7 +186,7 @@ class EvaluationReport(widgets.VBox):
         """Read results from a CSV file; a bad file gets a message and the current results stay."""
         if not str(path).strip():
             raise ValueError("type the path of a CSV file first")
-        self.model = EvaluationResults.from_csv(str(path).strip())
+        self.model = self._checked(EvaluationResults.from_csv(str(path).strip()))
         status(self._status, f"Read {len(self.model.rows)} rows from {self.model.source}.", "ok")
         self.redraw()
 
@@ -195,68 +195,28 @@ class EvaluationReport(widgets.VBox):
         """Read results from CSV text or bytes (e.g. an upload)."""
         if len(text) > _MAX_UPLOAD:
             raise ValueError("the file is larger than 5 MB")
-        self.model = EvaluationResults.from_text(text, source=source)
+        self.model = self._checked(EvaluationResults.from_text(text, source=source))
         status(self._status, f"Read {len(self.model.rows)} rows from {self.model.source}.", "ok")
         self.redraw()
+
+    def _checked(self, results: EvaluationResults) -> EvaluationResults:
+        """The results, once their gains can be worked out (else the error, and the results shown stay)."""
+        results.gains(self._confidence.value)
+        return results
 
     def redraw(self) -> None:
         m = self.model
         conf = self._confidence.value
         self._source.value = f"Data: {m.source} ({len(m.rows)} rows; levels: {', '.join(m.levels_present())})"
         reactions = m.measures("reaction")
-        gains = m.gains(conf)
-        alt_parts = []
-        # reaction ratings as HTML bars (text that grows with a projected page's large type); the pre/post gains,
-        # each row on its own scale, as a figure
-        chart = ""
-        if reactions:
-            stacks = [[m.likert(r)[k] for k in range(1, 6)] for r in reactions]
-            chart = ("<div style='font-weight:600;margin:0.4em 0'>Level 1: reaction (share of answers per rating, "
-                     "1 = strongly disagree, 5 = strongly agree)</div>"
-                     + bars_html("Level 1: reaction", reactions, stacks, legend=["1", "2", "3", "4", "5"],
-                                 per_row=True))
-        panels = [(0.5 * len(gains), 0.35, 0.35)] if gains else []
-        if panels:
-            total = sum(sum(p) for p in panels) + 0.1
-            fig, first = new_figure(6.4, total)
-            fig.set_layout_engine("none")
-            left, width, top = 0.4, 0.36, total - 0.05
-            axes = []
-            for i, (h, above, below) in enumerate(panels):
-                box = [left, (top - above - h) / total, width, h / total]
-                ax = first if i == 0 else fig.add_axes(box)
-                ax.set_position(box)
-                axes.append(ax)
-                top -= above + h + below
-            if gains:
-                # a forest plot where each row has its own scale (the measures have different units): the grey
-                # tick marks zero gain, the numbers are printed on the right
-                ax = axes[0]
-                for y, g in enumerate(gains):
-                    lo, hi = min(0.0, g.low), max(0.0, g.high)
-                    pad = (hi - lo) * 0.1 or 1.0
-                    lo, hi = lo - pad, hi + pad
-
-                    def f(x, lo=lo, hi=hi):
-                        return (x - lo) / (hi - lo)
-
-                    ax.errorbar([f(g.mean)], [y], xerr=[[f(g.mean) - f(g.low)], [f(g.high) - f(g.mean)]], fmt="o",
-                                color=PALETTE[0], capsize=4)
-                    ax.plot([f(0.0)] * 2, [y - 0.3, y + 0.3], color="#555", linewidth=1.5)
-                    num = "{:+.2f}".format if max(abs(g.low), abs(g.high)) < 10 else "{:+.1f}".format
-                    ax.text(1.03, y, f"{num(g.mean)} [{num(g.low)}, {num(g.high)}]", va="center", fontsize=8,
-                            transform=ax.get_yaxis_transform())
-                names = [g.measure if len(g.measure) <= 32 else g.measure[:31] + "…" for g in gains]
-                ax.set_yticks(range(len(gains)),
-                              [f"{n}\npre {g.pre_mean:.3g} → post {g.post_mean:.3g}" for n, g in zip(names, gains)],
-                              fontsize=8)
-                ax.set_ylim(len(gains) - 0.5, -0.5)
-                ax.set_xlim(0, 1)
-                ax.set_xticks([])
-                ax.set_xlabel("each row on its own scale; the grey mark is zero gain", fontsize=8)
-                ax.set_title(f"Levels 2-3: mean gain (post - pre), {conf:.0%} CI", fontsize=10, loc="left")
-                alt_parts.append("; ".join(g.describe() for g in gains))
-            chart += figure_html(fig, "Evaluation results: " + "; ".join(alt_parts))
+        # text that grows with a projected page's large type: the reaction ratings as bars, the gains as rows
+        chart = ("<div style='font-weight:700;margin:0.4em 0'>Level 1: reaction (share of answers per rating, "
+                 "1 = strongly disagree, 5 = strongly agree)</div>"
+                 + bars_html("Level 1: reaction", reactions, [[m.likert(r)[k] for k in range(1, 6)] for r in reactions],
+                             legend=["1", "2", "3", "4", "5"], per_row=True,
+                             empty="No ratings yet: add a 1 to 5 rating scale to the live session (Run the room), "
+                                   "or upload a results file with reaction rows."))
+        chart += "<div style='height:1.2em'></div>" + gains_chart_html(m.gains(conf), conf)
         self._plot.value = chart
         summary = m.summary(conf)
         html = []
@@ -265,3 +225,30 @@ class EvaluationReport(widgets.VBox):
             html.append(f"<p><b>Level {n}: {lv}</b></p><ul>" + (
                 "".join(f"<li>{esc(x)}</li>" for x in lines) if lines else "<li><i>no data</i></li>") + "</ul>")
         self._summary.value = "".join(html)
+
+
+def gains_chart_html(gains: list, confidence: float) -> str:
+    """Pre/post gains as HTML rows: each measure's mean gain (post - pre) with its confidence interval, each row on
+    its own axis (the measures have different units) with zero gain marked; pre and post means under the name.
+
+    >>> from ttt_widgets.models.evaluation import EvaluationResults
+    >>> "mean gain" in gains_chart_html(EvaluationResults.sample().gains(), 0.95)
+    True
+    """
+    def num(x: float, wide: bool) -> str:
+        return (f"{x:+.1f}" if wide else f"{x:+.2f}").replace("-", "\u2212")
+
+    texts = []
+    for g in gains:
+        wide = max(abs(g.low), abs(g.high)) >= 10
+        texts.append(f"{num(g.mean, wide)} [{num(g.low, wide)}, {num(g.high, wide)}]")
+    column = ChartColumn(f"Mean gain (post \u2212 pre) and its {confidence:.0%} confidence interval",
+                         [(g.mean, g.low, g.high) for g in gains], kind="interval", colour=PALETTE[0], texts=texts,
+                         reference=0.0, reference_label="no gain (0)",
+                         interval_label=f"{confidence:.0%} confidence interval", own_scale=True)
+    return rows_chart_html(
+        "Levels 2 and 3: mean gain from pre to post, each measure on its own scale",
+        [g.measure if len(g.measure) <= 80 else g.measure[:79] + "\u2026" for g in gains], [column],
+        notes=[f"pre {g.pre_mean:.3g} \u2192 post {g.post_mean:.3g}, n = {g.n}" for g in gains],
+        empty="No pre/post gains yet: a learning or behaviour measure needs a pre and a post score from the same "
+              "participants (at least two). Upload a results file with both phases.")
