@@ -114,7 +114,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         return 2
     try:
         runs = grade_assignments(_course_root(args), args.assignment, jobs=args.jobs, students=args.student,
-                                 force=not args.no_force, guard=not args.no_guard, on_result=ProgressBar(),
+                                 force=not args.no_force, guard=not args.no_guard,
+                                 on_result=ProgressBar(assignments=len(set(args.assignment)) > 1),
                                  sandbox=not args.no_sandbox, resume=not args.restart, scheduler=scheduler,
                                  shared_course=args.shared_course)
     except GradingError as exc:

@@ -911,11 +911,13 @@ def format_table(results: list[SubmissionResult]) -> str:
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal; one line per submission otherwise (logs, CI)."""
+    """A one-line progress bar on a terminal; one line per submission otherwise (logs, CI). ``assignments``: name
+    the assignment of the last submission too (when several are graded at once)."""
 
-    def __init__(self, stream=None, width: int = 30):
+    def __init__(self, stream=None, width: int = 30, assignments: bool = False):
         self.stream = stream or sys.stderr
         self.width = width
+        self.assignments = assignments
         self.start = time.perf_counter()
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.failed = 0
@@ -925,7 +927,7 @@ class ProgressBar:
         elapsed = time.perf_counter() - self.start
         filled = int(self.width * done / total)
         bar = "#" * filled + "." * (self.width - filled)
-        last = f"{result.assignment} {result.student}" if result.assignment else result.student
+        last = f"{result.assignment} {result.student}" if self.assignments else result.student
         text = (f"[{bar}] {done}/{total} submissions, {self.failed} failed, {elapsed:.1f} s "
                 f"(last: {last} {result.status})")
         if self.tty:
