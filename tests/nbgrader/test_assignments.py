@@ -145,7 +145,7 @@ def course(tmp_path_factory):
         course.run = ttt(course, "grade", *ASSIGNMENTS, "--jobs", "2", *flags)  # one set of workers for them all
         yield course
     finally:
-        course.visible.wait()
+        course.visible.finish()  # nothing left running when the module's folders go
 
 
 def test_at_least_six_assignments():
@@ -284,10 +284,20 @@ class _VisibleRun:
         self.thread.start()
         self.out: str | None = None
 
-    def wait(self) -> str:
+    def finish(self) -> None:
+        """Wait for both (the self-check is killed if it runs past 15 minutes)."""
         if self.out is None:
-            self.out, _ = self.checks.communicate(timeout=900)
+            try:
+                self.out, _ = self.checks.communicate(timeout=900)
+            finally:
+                if self.checks.poll() is None:
+                    self.checks.kill()
+                    self.checks.wait()
             self.thread.join(900)
+
+    def wait(self) -> str:
+        """The self-check's output, once the reference autograde has finished too (its error, if it failed)."""
+        self.finish()
         if self.error is not None:
             raise self.error
         return self.out

@@ -11,8 +11,9 @@ places (creating the student and submission, saving the autograded scores, apply
 steps hold one lock shared by the workers, so they never wait on SQLite's busy timeout; executing the notebooks,
 the slow part, runs in parallel. A PostgreSQL gradebook needs no lock and gets none.
 
->>> from ttt_widgets.grading import grade_cohort
+>>> from ttt_widgets.grading import grade_assignments, grade_cohort
 >>> results = grade_cohort("assignments", "01-objectives", jobs=2)  # doctest: +SKIP
+>>> by_assignment = grade_assignments("assignments", ["01-objectives", "02-open-questions"])  # doctest: +SKIP
 """
 
 from __future__ import annotations
