@@ -100,7 +100,7 @@ def _course_root(args: argparse.Namespace):
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .grading.autograde import GradingError, ProgressBar, format_table, grade_cohort
+    from .grading.autograde import GradingError, ProgressBar, format_table, grade_assignments
 
     if args.no_sandbox:
         print("ttt grade: WARNING: --no-sandbox runs every submission's code with your permissions, on your files "
@@ -113,30 +113,40 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         print("ttt grade: --shared-course needs --scheduler (or TTT_DASK_SCHEDULER)", file=sys.stderr)
         return 2
     try:
-        results = grade_cohort(_course_root(args), args.assignment, jobs=args.jobs, students=args.student,
-                               force=not args.no_force, guard=not args.no_guard, on_result=ProgressBar(),
-                               sandbox=not args.no_sandbox, resume=not args.restart, scheduler=scheduler,
-                               shared_course=args.shared_course)
+        runs = grade_assignments(_course_root(args), args.assignment, jobs=args.jobs, students=args.student,
+                                 force=not args.no_force, guard=not args.no_guard,
+                                 on_result=ProgressBar(assignments=len(set(args.assignment)) > 1),
+                                 sandbox=not args.no_sandbox, resume=not args.restart, scheduler=scheduler,
+                                 shared_course=args.shared_course)
     except GradingError as exc:
         print(f"ttt grade: {exc}", file=sys.stderr)
         return 2
-    if not results:
-        print(f"ttt grade: no submissions of {args.assignment!r} to grade", file=sys.stderr)
-        return 0
-    if results.resumed:
-        print(f"ttt grade: resumed an interrupted run: {len(results.resumed)} submission(s) it had graded were "
-              "kept (--restart grades everything again)", file=sys.stderr)
-    for note in results.cluster_notes:
-        print(f"ttt grade: {note}", file=sys.stderr)
-    print(format_table(results))
-    failed = [r.student for r in results if r.status == "failed"]
-    if failed:
-        print(f"\n{len(failed)} submission(s) could not be graded: {', '.join(failed)}", file=sys.stderr)
-    if results.integrity:
-        print(f"\nGRADEBOOK INTEGRITY: {len(results.integrity)} change(s) this run did not make:", file=sys.stderr)
-        for line in results.integrity:
-            print(f"  {line}", file=sys.stderr)
-    return 1 if failed or results.integrity else 0
+    status = 0
+    integrity_shown = False
+    for assignment, results in runs.items():
+        which = f" of {assignment}" if len(runs) > 1 else ""
+        if which:
+            print(f"\n{assignment}")
+        if not results:
+            print(f"ttt grade: no submissions of {assignment!r} to grade", file=sys.stderr)
+            continue
+        if results.resumed:
+            print(f"ttt grade: resumed an interrupted run{which}: {len(results.resumed)} submission(s) it had "
+                  "graded were kept (--restart grades everything again)", file=sys.stderr)
+        for note in results.cluster_notes:
+            print(f"ttt grade: {note}", file=sys.stderr)
+        print(format_table(results))
+        failed = [r.student for r in results if r.status == "failed"]
+        if failed:
+            print(f"\n{len(failed)} submission(s){which} could not be graded: {', '.join(failed)}", file=sys.stderr)
+            status = 1
+        if results.integrity and not integrity_shown:  # one check of the whole gradebook, shown once
+            integrity_shown = True
+            print(f"\nGRADEBOOK INTEGRITY: {len(results.integrity)} change(s) this run did not make:", file=sys.stderr)
+            for line in results.integrity:
+                print(f"  {line}", file=sys.stderr)
+            status = 1
+    return status
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -211,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_present)
 
     p = sub.add_parser("grade", help="autograde every submission of an assignment in parallel with nbgrader")
-    p.add_argument("assignment", help="assignment id (a folder of source/ in the course root)")
+    p.add_argument("assignment", nargs="+",
+                   help="assignment id (a folder of source/ in the course root); several are graded by one set of "
+                        "workers, one table each")
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help="worker processes (default: twice the number of CPUs, since each worker waits about half "
                         "the time for kernels to start and stop)")

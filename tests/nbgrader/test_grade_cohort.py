@@ -261,3 +261,20 @@ def test_course_overview_says_plainly_what_is_missing(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
     with pytest.raises(GradingError, match="No gradebook yet"):
         course_overview(tmp_path)
+
+
+def test_integrity_check_of_a_run_over_several_assignments():
+    """One run grading two assignments owns the grades it wrote in each; a score changed in a submission it did not
+    grade (the same student's other assignment) or a manual score set meanwhile is still reported."""
+    from ttt_widgets.grading.autograde import _integrity_problems
+
+    before = {("01", "ana", "nb", "t1"): (0.0, None, None), ("02", "ana", "nb", "t2"): (0.0, None, None),
+              ("03", "ana", "nb", "t3"): (1.0, None, None)}
+    after = {("01", "ana", "nb", "t1"): (2.0, None, None), ("02", "ana", "nb", "t2"): (3.0, 1.0, None),
+             ("03", "ana", "nb", "t3"): (0.0, None, None)}
+    written = {("01", "ana"): {"nb/t1": 2.0}, ("02", "ana"): {"nb/t2": 3.0}}
+    problems = _integrity_problems(before, after, written, set())
+    assert problems == ["ana 02 nb/t2: manual score changed during autograde (none -> 1)",
+                        "ana 03 nb/t3: changed during the run, not by the grader (auto 1 -> 0, manual none -> none)"]
+    assert _integrity_problems(before, {**after, ("02", "ana", "nb", "t2"): (3.0, None, None),
+                                        ("03", "ana", "nb", "t3"): (1.0, None, None)}, written, set()) == []

@@ -18,11 +18,12 @@ _EXPORTS = {
     "GradingError": ".autograde",
     "SubmissionResult": ".autograde",
     "grade_cohort": ".autograde",
+    "grade_assignments": ".autograde",
 }
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .autograde import GradingError, SubmissionResult, grade_cohort
+    from .autograde import GradingError, SubmissionResult, grade_assignments, grade_cohort
     from .checks import Checklist
     from .selfcheck import SelfCheck, check

@@ -11,8 +11,9 @@ places (creating the student and submission, saving the autograded scores, apply
 steps hold one lock shared by the workers, so they never wait on SQLite's busy timeout; executing the notebooks,
 the slow part, runs in parallel. A PostgreSQL gradebook needs no lock and gets none.
 
->>> from ttt_widgets.grading import grade_cohort
+>>> from ttt_widgets.grading import grade_assignments, grade_cohort
 >>> results = grade_cohort("assignments", "01-objectives", jobs=2)  # doctest: +SKIP
+>>> by_assignment = grade_assignments("assignments", ["01-objectives", "02-open-questions"])  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-__all__ = ["SubmissionResult", "CohortResults", "GradingError", "grade_cohort", "find_submissions", "load_nbgrader_app"]
+__all__ = ["SubmissionResult", "CohortResults", "GradingError", "grade_cohort", "grade_assignments", "find_submissions",
+           "load_nbgrader_app"]
 
 GUARD_FILE = Path(__file__).with_name("_kernel_guard.py")
 
@@ -56,6 +58,7 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)
     log: str = ""
     worker: str = ""  # the Dask worker that graded it (empty for local workers)
+    assignment: str = ""
 
     @property
     def ok(self) -> bool:
@@ -343,6 +346,7 @@ def _prepare_worker_environment(app, guard: bool, run_dir: str) -> None:
 
 def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, sandbox: bool, guard: bool,
             run_dir: str, lock) -> None:
+    """Grade what the pipe sends, one (assignment, student) after another, until it sends None."""
     global _DB_LOCK
     _prctl(1, 9)  # PR_SET_PDEATHSIG: die (SIGKILL) with the grading process
     _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans of the kernels are reparented here, then killed
@@ -358,11 +362,12 @@ def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, 
     converter_class = _make_converter_class()
     while True:
         try:
-            student = conn.recv()
+            item = conn.recv()
         except EOFError:
             return
-        if student is None:
+        if item is None:
             return
+        app.coursedir.assignment_id, student = item
         try:
             result = _grade_one(app, converter_class, student, force, sandbox, guard, run_dir)
         except BaseException:  # noqa: BLE001 - reported to the parent, the worker carries on
@@ -370,7 +375,7 @@ def _worker(conn, course_root, assignment: str, extra_argv: tuple, force: bool, 
         for key in ("log", "error"):  # a submission that prints megabytes must not flood the pipe
             if result.get(key) and len(result[key]) > 50_000:
                 result[key] = "[... cut ...]\n" + result[key][-50_000:]
-        conn.send((student, result))
+        conn.send((item, result))
 
 
 def _sqlite_folder(db_url: str) -> str | None:
@@ -391,7 +396,7 @@ class _Pool:
         methods = multiprocessing.get_all_start_methods()
         self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._target, self._args = target, (*args, self._ctx.Lock())
-        self.workers: list[list] = [self._start() for _ in range(jobs)]  # [process, connection, student]
+        self.workers: list[list] = [self._start() for _ in range(jobs)]  # [process, connection, item]
 
     def _start(self) -> list:
         parent_end, child_end = self._ctx.Pipe()
@@ -400,10 +405,11 @@ class _Pool:
         child_end.close()
         return [proc, parent_end, None]
 
-    def run(self, students: list[str], on_done: Callable[[str, dict], None]) -> None:
+    def run(self, items: list, on_done: Callable[[object, dict], None]) -> None:
+        """Send each item (an (assignment, student) pair) to an idle worker; ``on_done(item, result)``."""
         from multiprocessing.connection import wait
 
-        queue = list(students)
+        queue = list(items)
         while queue or any(w[2] for w in self.workers):
             for i, w in enumerate(self.workers):
                 if w[2] is None and queue:
@@ -419,9 +425,9 @@ class _Pool:
                 if w[2] is None:
                     continue
                 try:
-                    student, result = w[1].recv()
+                    item, result = w[1].recv()
                 except (EOFError, OSError):
-                    student, w[2] = w[2], None
+                    item, w[2] = w[2], None
                     w[0].join(5)
                     code = w[0].exitcode
                     result = {"success": False, "log": "", "seconds": 0.0,
@@ -429,7 +435,7 @@ class _Pool:
                     self.workers[self.workers.index(w)] = self._start()
                 else:
                     w[2] = None
-                on_done(student, result)
+                on_done(item, result)
 
     def close(self) -> None:
         for proc, conn, _ in self.workers:
@@ -613,7 +619,98 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
     CohortResults: the results in student order, with scores read back from the gradebook, and the integrity
     check of the gradebook after the run.
     """
+    return grade_assignments(course_root, [assignment], jobs=jobs, students=students, force=force, guard=guard,
+                             on_result=on_result, extra_argv=extra_argv, sandbox=sandbox, resume=resume,
+                             scheduler=scheduler, shared_course=shared_course)[assignment]
+
+
+class _AssignmentRun:
+    """What one run knows of one assignment: its nbgrader app, the submissions to grade, their results, its
+    journal, and the scores its workers wrote."""
+
+    def __init__(self, course_root: Path, assignment: str, students, extra_argv, resume: bool):
+        from nbgrader.api import MissingEntry
+
+        self.assignment = assignment
+        self.app = load_nbgrader_app(course_root, assignment, extra_argv)
+        try:
+            with _gradebook(self.app) as gb:
+                gb.find_assignment(assignment)
+        except MissingEntry:
+            raise GradingError(f"assignment {assignment!r} is not in the gradebook: run "
+                               f"`nbgrader generate_assignment {assignment}` first") from None
+        self.todo = find_submissions(self.app, students)
+        self.results = {s: SubmissionResult(s, assignment=assignment) for s in self.todo}
+        self.journal = _Journal(course_root, self.app, assignment)
+        earlier = ({s: r for s, r in self.journal.load().items() if r.get("status") != "failed"}
+                   if resume and self.todo else {})
+        self.resumed = [s for s in self.todo if s in earlier]
+        for student in self.resumed:
+            res = self.results[student]
+            res.status, res.message = earlier[student].get("status", "graded"), earlier[student].get("message", "")
+            res.notes = list(earlier[student].get("notes", [])) + ["graded by the interrupted run this one resumed"]
+        self.queue = [s for s in self.todo if s not in earlier]
+        self.earlier = {s: earlier[s] for s in self.resumed}
+        self.written: dict[str, dict] = {}
+
+    def finished(self, student: str, raw: dict) -> SubmissionResult:
+        app, res = self.app, self.results[student]
+        res.seconds = raw.get("seconds", 0.0)
+        res.worker = raw.get("worker") or ""
+        res.log = (raw.get("log") or "") + (raw.get("error") or "")
+        if raw.get("success"):
+            res.status = "skipped" if "Skipping existing assignment" in res.log else "graded"
+            self.written[student] = raw.get("written", {})
+        else:
+            res.status = "failed"
+            app.coursedir.assignment_id = self.assignment
+            res.message = _diagnose(app, student, raw)
+        res.notes = list(raw.get("refusals", []))
+        if res.status != "failed":
+            res.notes = list(dict.fromkeys(_notes(app, student) + res.notes))
+            if res.status == "graded" and any("Not allowed while grading" in n or LIMIT_NOTE in n for n in res.notes):
+                res.status = "flagged"
+        self.journal.record(student, res)
+        return res
+
+    @property
+    def failed(self) -> set[str]:
+        return {s for s in self.queue if self.results[s].status == "failed"}
+
+    def finish(self, integrity: list[str]) -> CohortResults:
+        from nbgrader.api import MissingEntry
+
+        _clear_failed(self.app, self.assignment, self.failed)
+        with _gradebook(self.app) as gb:
+            for student, res in self.results.items():
+                if res.status == "failed":
+                    continue  # an old score is not this run's result
+                try:
+                    sub = gb.find_submission(self.assignment, student)
+                except MissingEntry:
+                    continue
+                res.score, res.max_score = sub.score, sub.max_score
+        self.journal.finish()
+        return CohortResults([self.results[s] for s in self.todo], integrity, self.resumed)
+
+
+def grade_assignments(course_root: str | os.PathLike, assignments: Iterable[str], jobs: int | None = None,
+                      students: Iterable[str] | None = None, force: bool = True, guard: bool = True,
+                      on_result: Callable[[SubmissionResult, int, int], None] | None = None,
+                      extra_argv: Iterable[str] = (), sandbox: bool = True, resume: bool = True,
+                      scheduler: str | None = None, shared_course: bool = False) -> dict[str, CohortResults]:
+    """Autograde every submission of several assignments (``ttt grade A B C``) with one set of ``jobs`` workers.
+
+    The workers start once and take submissions of any of the assignments from one queue, so none waits idle at
+    the end of an assignment while the next one starts. Parameters are those of :func:`grade_cohort` (``students``
+    must have submitted every assignment named); returns assignment -> :class:`CohortResults`, in the order
+    given. The integrity check covers the whole gradebook: a change to an assignment this run did not grade is
+    reported under each assignment. On a Dask cluster (``scheduler``) the assignments are graded one after another.
+    """
     course_root = Path(course_root).resolve()
+    assignments = list(dict.fromkeys(assignments))
+    if not assignments:
+        raise GradingError("no assignment to grade")
     if not (course_root / "nbgrader_config.py").exists():
         raise GradingError(f"{course_root} is not an nbgrader course root (no nbgrader_config.py)")
     if sandbox and not scheduler:  # on a cluster, each worker checks its own sandbox
@@ -623,54 +720,30 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
             check_sandbox()
         except SandboxUnavailable as exc:
             raise GradingError(f"the grading sandbox cannot run: {exc}") from None
-    app = load_nbgrader_app(course_root, assignment, extra_argv)
-    from nbgrader.api import MissingEntry
-
-    try:
-        with _gradebook(app) as gb:
-            gb.find_assignment(assignment)
-    except MissingEntry:
-        raise GradingError(f"assignment {assignment!r} is not in the gradebook: run "
-                           f"`nbgrader generate_assignment {assignment}` first") from None
-    todo = find_submissions(app, students)
-    results = {s: SubmissionResult(s) for s in todo}
-    if not todo:
-        return CohortResults()
-    journal = _Journal(course_root, app, assignment)
-    earlier = {s: r for s, r in journal.load().items() if r.get("status") != "failed"} if resume else {}
-    resumed = [s for s in todo if s in earlier]
-    for student in resumed:
-        res = results[student]
-        res.status, res.message = earlier[student].get("status", "graded"), earlier[student].get("message", "")
-        res.notes = list(earlier[student].get("notes", [])) + ["graded by the interrupted run this one resumed"]
-    queue = [s for s in todo if s not in earlier]
+    if scheduler and len(assignments) > 1:
+        return {a: grade_cohort(course_root, a, jobs=jobs, students=students, force=force, guard=guard,
+                                on_result=on_result, extra_argv=extra_argv, sandbox=sandbox, resume=resume,
+                                scheduler=scheduler, shared_course=shared_course) for a in assignments}
+    runs = {a: _AssignmentRun(course_root, a, students, extra_argv, resume) for a in assignments}
+    first = runs[assignments[0]]
+    total = sum(len(r.todo) for r in runs.values())
+    if not total:
+        return {a: CohortResults() for a in assignments}
+    queue = [(a, s) for a in assignments for s in runs[a].queue]
     jobs = max(1, min(jobs or default_jobs(), len(queue) or 1))
-    done = len(resumed)
-    written: dict[str, dict] = {}
-    before = _gradebook_snapshot(app)
-    journal.start({s: earlier[s] for s in resumed})
+    done = sum(len(r.resumed) for r in runs.values())
+    before = _gradebook_snapshot(first.app)
+    for run in runs.values():
+        if run.todo:
+            run.journal.start(run.earlier)
 
-    def finished(student: str, raw: dict) -> None:
+    def finished(item, raw: dict) -> None:
         nonlocal done
-        res = results[student]
-        res.seconds = raw.get("seconds", 0.0)
-        res.worker = raw.get("worker") or ""
-        res.log = (raw.get("log") or "") + (raw.get("error") or "")
-        if raw.get("success"):
-            res.status = "skipped" if "Skipping existing assignment" in res.log else "graded"
-            written[student] = raw.get("written", {})
-        else:
-            res.status = "failed"
-            res.message = _diagnose(app, student, raw)
-        res.notes = list(raw.get("refusals", []))
-        if res.status != "failed":
-            res.notes = list(dict.fromkeys(_notes(app, student) + res.notes))
-            if res.status == "graded" and any("Not allowed while grading" in n or LIMIT_NOTE in n for n in res.notes):
-                res.status = "flagged"
-        journal.record(student, res)
+        assignment, student = item if isinstance(item, tuple) else (assignments[0], item)
+        res = runs[assignment].finished(student, raw)
         done += 1
         if on_result is not None:
-            on_result(res, done, len(todo))
+            on_result(res, done, total)
 
     run_dir = tempfile.mkdtemp(prefix="ttt-grade-")
     cluster_notes: list[str] = []
@@ -680,10 +753,12 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
             if scheduler:
                 from .dask_grade import DaskPool
 
-                pool = DaskPool(scheduler, app, course_root, assignment, force, sandbox, guard, shared_course)
+                pool = DaskPool(scheduler, first.app, course_root, first.assignment, force, sandbox, guard,
+                                shared_course)
+                queue = [s for _, s in queue]
             else:
-                pool = _Pool(jobs, _worker, (str(course_root), assignment, tuple(extra_argv), force, sandbox, guard,
-                                             run_dir))
+                pool = _Pool(jobs, _worker, (str(course_root), first.assignment, tuple(extra_argv), force, sandbox,
+                                             guard, run_dir))
             try:
                 pool.run(queue, finished)
             finally:
@@ -695,22 +770,14 @@ def grade_cohort(course_root: str | os.PathLike, assignment: str, jobs: int | No
 
         shutil.rmtree(run_dir, ignore_errors=True)
 
-    after = _gradebook_snapshot(app)
-    failed = {s for s in queue if results[s].status == "failed"}
-    integrity = _integrity_problems(before, after, assignment, written, failed)
-    _clear_failed(app, assignment, failed)
-    with _gradebook(app) as gb:
-        for student, res in results.items():
-            if res.status == "failed":
-                continue  # an old score is not this run's result
-            try:
-                sub = gb.find_submission(assignment, student)
-            except MissingEntry:
-                continue
-            res.score, res.max_score = sub.score, sub.max_score
-    journal.finish()
-    out = CohortResults([results[s] for s in todo], integrity, resumed)
-    out.cluster_notes, out.record_seconds = cluster_notes, record_seconds
+    after = _gradebook_snapshot(first.app)
+    written = {(a, s): w for a, run in runs.items() for s, w in run.written.items()}
+    failed = {(a, s) for a, run in runs.items() for s in run.failed}
+    integrity = _integrity_problems(before, after, written, failed)
+    out = {}
+    for a, run in runs.items():
+        out[a] = run.finish(integrity) if run.todo else CohortResults()
+        out[a].cluster_notes, out[a].record_seconds = cluster_notes, record_seconds
     return out
 
 
@@ -730,10 +797,11 @@ def _gradebook_snapshot(app) -> dict[tuple, tuple]:
     return out
 
 
-def _integrity_problems(before: dict, after: dict, assignment: str, written: dict[str, dict],
-                        failed: set[str]) -> list[str]:
+def _integrity_problems(before: dict, after: dict, written: dict[tuple[str, str], dict],
+                        failed: set[tuple[str, str]]) -> list[str]:
     """Changes to the gradebook this run did not make: a score it did not write, a manual score changed during
-    autograde, a grade that appeared or vanished outside the submissions it graded."""
+    autograde, a grade that appeared or vanished outside the submissions it graded. ``written`` and ``failed`` are
+    keyed by (assignment, student)."""
     problems = []
 
     def show(value):
@@ -743,7 +811,7 @@ def _integrity_problems(before: dict, after: dict, assignment: str, written: dic
         a, student, notebook, grade = key
         old, new = before.get(key), after.get(key)
         where = f"{student} {a} {notebook}/{grade}"
-        ours = a == assignment and (student in written or student in failed)
+        ours = (a, student) in written or (a, student) in failed
         if new is None:
             problems.append(f"{where}: the grade was deleted during the run")
             continue
@@ -757,8 +825,8 @@ def _integrity_problems(before: dict, after: dict, assignment: str, written: dic
             problems.append(f"{where}: manual score changed during autograde ({show(old[1])} -> {show(new[1])})")
         elif old is None and new[1:] != (None, None):
             problems.append(f"{where}: a manual score appeared during autograde ({show(new[1])})")
-        expected = written.get(student, {}).get(f"{notebook}/{grade}", old[0] if old else None)
-        if new[0] != expected and not (student in failed and new[0] is None):
+        expected = written.get((a, student), {}).get(f"{notebook}/{grade}", old[0] if old else None)
+        if new[0] != expected and not ((a, student) in failed and new[0] is None):
             problems.append(f"{where}: auto score {show(new[0])} in the gradebook, this run produced "
                             f"{show(expected)}")
     return problems
@@ -844,11 +912,13 @@ def format_table(results: list[SubmissionResult]) -> str:
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal; one line per submission otherwise (logs, CI)."""
+    """A one-line progress bar on a terminal; one line per submission otherwise (logs, CI). ``assignments``: name
+    the assignment of the last submission too (when several are graded at once)."""
 
-    def __init__(self, stream=None, width: int = 30):
+    def __init__(self, stream=None, width: int = 30, assignments: bool = False):
         self.stream = stream or sys.stderr
         self.width = width
+        self.assignments = assignments
         self.start = time.perf_counter()
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.failed = 0
@@ -858,8 +928,9 @@ class ProgressBar:
         elapsed = time.perf_counter() - self.start
         filled = int(self.width * done / total)
         bar = "#" * filled + "." * (self.width - filled)
+        last = f"{result.assignment} {result.student}" if self.assignments else result.student
         text = (f"[{bar}] {done}/{total} submissions, {self.failed} failed, {elapsed:.1f} s "
-                f"(last: {result.student} {result.status})")
+                f"(last: {last} {result.status})")
         if self.tty:
             self.stream.write("\r" + text + ("\n" if done == total else ""))
         else:
