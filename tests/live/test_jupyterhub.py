@@ -388,6 +388,12 @@ def test_a_lead_opens_a_dashboard_through_the_hub(hub, room):
     page = browser.login("/services/ttt/voila/render/room.ipynb", "dana")
     assert page.status == 200 and page.final.endswith("/services/ttt/voila/render/room.ipynb"), page
     assert hub["marker"] not in page.text
+    # the page's front end comes from under the service's prefix too
+    script = re.search(r'<script src="(/services/ttt/voila/templates/ttt/static/ttt-dashboard\.js\?v=\w+)"', page.text)
+    assert script, "the page does not load the kit's front end under the service's prefix"
+    bundle = browser.request("GET", script.group(1))
+    shipped = helpers.ROOT / "ttt_widgets" / "templates" / "voila" / "templates" / "ttt" / "static" / "ttt-dashboard.js"
+    assert bundle.status == 200 and bundle.text == shipped.read_text()
 
 
 def test_hub_mode_is_only_for_services_and_says_what_is_missing(monkeypatch, tmp_path, capsys):
