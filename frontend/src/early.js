@@ -2,7 +2,7 @@
 // every widget while the front end's script is still on its way, so that the kernel's answer and the download
 // overlap. (Not earlier: a kernel still running the notebook has no widget control comm yet.)
 // What arrives is kept, unread, until the front end takes the connection over (window.tttEarly; see kernel.js).
-import { SUBPROTOCOL, encode } from './protocol';
+import { SUBPROTOCOL, channelsUrl, encode } from './protocol';
 
 (function () {
   var node = document.getElementById('jupyter-config-data');
@@ -15,14 +15,11 @@ import { SUBPROTOCOL, encode } from './protocol';
   if (!cfg.kernelId || !window.WebSocket) {
     return;
   }
-  var scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  var url = scheme + '//' + window.location.host + (cfg.baseUrl || '/') + 'api/kernels/' +
-    encodeURIComponent(cfg.kernelId) + '/channels' + (cfg.token ? '?token=' + encodeURIComponent(cfg.token) : '');
   function id() {
     var c = window.crypto;
     return c && c.randomUUID ? c.randomUUID().replace(/-/g, '') : (Math.random().toString(16).slice(2) + Date.now());
   }
-  var early = { url: url, session: id(), controlComm: id(), messages: [], open: false, closed: false };
+  var early = { kernelId: cfg.kernelId, session: id(), controlComm: id(), messages: [], open: false, closed: false };
   function message(type, content, metadata) {
     return encode({
       header: { msg_id: id(), msg_type: type, session: early.session, username: '', date: new Date().toISOString(),
@@ -30,7 +27,7 @@ import { SUBPROTOCOL, encode } from './protocol';
       parent_header: {}, metadata: metadata || {}, content: content, channel: 'shell', buffers: [],
     });
   }
-  var socket = new WebSocket(url, SUBPROTOCOL);
+  var socket = new WebSocket(channelsUrl(cfg, early.session), SUBPROTOCOL);
   socket.binaryType = 'arraybuffer';
   socket.onmessage = function (event) { early.messages.push(event.data); };
   socket.onclose = function () { early.closed = true; };

@@ -71,18 +71,6 @@ function config() {
   return node ? JSON.parse(node.textContent) : {};
 }
 
-function socketUrl(cfg) {
-  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const baseUrl = cfg.baseUrl || '/';
-  let url = `${scheme}//${window.location.host}${baseUrl}api/kernels/${encodeURIComponent(cfg.kernelId)}/channels`;
-  const params = new URLSearchParams();
-  if (cfg.token) {
-    params.set('token', cfg.token);
-  }
-  const query = params.toString();
-  return query ? `${url}?${query}` : url;
-}
-
 // a non-widget output, rendered as the lab template's outputs are
 function renderPlain(output, host) {
   const data = output.data || {};
@@ -140,13 +128,16 @@ export async function start() {
   // like Voila's own front end: a page that goes shuts its kernel down (the server reclaims the kernels of pages
   // that could not say so: dashboard_kernels.py)
   window.addEventListener('pagehide', () => {
+    if (kernel) {
+      kernel.leaving = true;
+    }
     const form = new FormData();
     const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
     form.append('_xsrf', xsrf ? xsrf[1] : '');
     navigator.sendBeacon(`${cfg.baseUrl || '/'}voila/api/shutdown/${encodeURIComponent(cfg.kernelId)}`, form);
   });
   let manager = null;
-  const kernel = new KernelConnection(socketUrl(cfg), {
+  const kernel = new KernelConnection(cfg, {
     onCommOpen: (comm, msg) => {
       if (manager && comm.target_name === manager.comm_target_name) {
         manager.handle_comm_open(comm, msg);

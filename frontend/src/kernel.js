@@ -2,7 +2,7 @@
 // the widget manager needs, in the wire format of protocol.js. Only what a dashboard uses is here: comms,
 // comm_info_request, and the routing of replies and status messages to the callbacks of the request they answer.
 
-import { SUBPROTOCOL, decode, encode } from './protocol';
+import { SUBPROTOCOL, channelsUrl, decode, encode } from './protocol';
 
 const PROTOCOL = '5.3';
 
@@ -74,9 +74,9 @@ class Comm {
 }
 
 export class KernelConnection {
-  // url: the websocket address of the kernel's channels; onStatus(text): 'connected' | 'lost'
-  constructor(url, { onCommOpen, onStatus } = {}) {
-    this.url = url;
+  // cfg: the page's configuration (kernelId, baseUrl, token); onStatus(text): 'connected' | 'reconnecting'
+  constructor(cfg, { onCommOpen, onStatus } = {}) {
+    this.cfg = cfg;
     this.session = uuid();
     this.comms = new Map();
     this.pending = new Map(); // msg_id -> callbacks
@@ -84,10 +84,8 @@ export class KernelConnection {
     this.onCommOpen = onCommOpen || (() => {});
     this.onStatus = onStatus || (() => {});
     this.socket = null;
-    this.ready = new Promise((resolve, reject) => {
-      this._resolveReady = resolve;
-      this._rejectReady = reject;
-    });
+    this.attempts = 0;
+    this.leaving = false; // the page is going: no reconnecting
   }
 
   // the control comm the page's first script opened and asked for every widget's state (once; null after)
@@ -100,31 +98,43 @@ export class KernelConnection {
   connect() {
     const early = window.tttEarly;
     window.tttEarly = undefined;
-    const adopt = early && early.url === this.url && !early.closed;
-    const socket = adopt ? early.socket : new WebSocket(this.url, SUBPROTOCOL);
-    socket.binaryType = 'arraybuffer';
-    const opened = () => {
-      this.queue.splice(0).forEach((frame) => socket.send(frame));
-      this.onStatus('connected');
-      this._resolveReady();
-    };
-    socket.onopen = adopt ? () => { early.request(); opened(); } : opened;
-    socket.onmessage = (event) => this._receive(decode(event.data));
-    if (adopt) {
+    if (early && early.kernelId === this.cfg.kernelId && !early.closed) {
       this.session = early.session;
       this._earlyControl = this.createComm('jupyter.widget.control', early.controlComm);
       this._earlyControl._requested = true;
+      this._attach(early.socket, early);
+    } else {
+      this._attach(new WebSocket(channelsUrl(this.cfg, this.session), SUBPROTOCOL));
+    }
+  }
+
+  _attach(socket, early) {
+    socket.binaryType = 'arraybuffer';
+    const opened = () => {
+      this.attempts = 0;
+      this.queue.splice(0).forEach((frame) => socket.send(frame));
+      this.onStatus('connected');
+    };
+    socket.onopen = early ? () => { early.request(); opened(); } : opened;
+    socket.onmessage = (event) => this._receive(decode(event.data));
+    // a dropped connection (a proxy's idle timeout, Wi-Fi that comes and goes) is opened again, with the same
+    // session, so the server replays what the kernel said meanwhile; requests wait in the queue
+    socket.onclose = () => {
+      if (this.leaving || this.socket !== socket) {
+        return;
+      }
+      this.onStatus('reconnecting');
+      const delay = Math.min(10000, 250 * 2 ** this.attempts);
+      this.attempts += 1;
+      window.setTimeout(() => this._attach(new WebSocket(channelsUrl(this.cfg, this.session), SUBPROTOCOL)), delay);
+    };
+    this.socket = socket;
+    if (early) {
       early.messages.splice(0).forEach((data) => this._receive(decode(data)));
       if (early.open) {
         opened();
       }
     }
-    socket.onclose = () => {
-      this.onStatus('lost');
-      this._rejectReady(new Error('the kernel connection closed'));
-    };
-    this.socket = socket;
-    return this.ready;
   }
 
   createComm(target, id) {

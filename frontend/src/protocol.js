@@ -62,3 +62,15 @@ export function decode(data) {
   }
   return msg;
 }
+
+// the websocket address of a kernel's channels for one client session (the server keeps what the kernel says while
+// that session is away, and replays it when the session reconnects)
+export function channelsUrl(cfg, session) {
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const params = new URLSearchParams({ session_id: session });
+  if (cfg.token) {
+    params.set('token', cfg.token);
+  }
+  return `${scheme}//${window.location.host}${cfg.baseUrl || '/'}api/kernels/${encodeURIComponent(cfg.kernelId)}` +
+    `/channels?${params}`;
+}

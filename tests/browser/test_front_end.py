@@ -113,3 +113,16 @@ def test_a_page_that_goes_shuts_its_kernel_down(site, browser):
         time.sleep(0.2)
     assert not alive(kernel)  # gone at once, not after the orphan timeout (120 s)
     context.close()
+
+
+def test_a_dropped_connection_is_opened_again_and_the_widgets_keep_working(site, page):
+    page.goto(f"{site['base']}voila/render/frontend.ipynb")
+    page.get_by_role("button", name="Add one").wait_for(timeout=60_000)
+    page.wait_for_function("document.body.getAttribute('data-ttt-kernel') === 'connected'")
+    # what a proxy's idle timeout or a Wi-Fi hiccup does: the websocket closes under the page
+    page.evaluate("window.tttDashboard.kernel.socket.close()")
+    page.wait_for_function("document.body.getAttribute('data-ttt-kernel') === 'reconnecting'", polling=10)
+    page.wait_for_function("document.body.getAttribute('data-ttt-kernel') === 'connected'", timeout=15_000)
+    page.get_by_role("button", name="Add one").click()
+    page.get_by_role("button", name="Made 1").wait_for(timeout=15_000)
+    assert [e for e in page.js_errors if not e.endswith("/x)")] == []
