@@ -164,7 +164,7 @@ def test_an_empty_trainer_pool_says_what_to_do_in_every_section_and_shows_no_emp
         page.get_by_text("No trainers yet: import a roster").wait_for(state="visible", timeout=30_000)
         said = {"Pool": "Each trainer gets a row here once a roster is imported",
                 "Pathway": "steps to certification show here once a roster is imported",
-                "Due for observation": "Trainers not observed for a year show here",
+                "Due for observation": "Trainers not observed in the last 365 days show here",
                 "Fidelity by generation": "No observations yet: score the sessions of at least two master trainers",
                 "Who to draw on": "Find trainers"}
         for width, height, large in ((1920, 1080, False), (1280, 720, True)):

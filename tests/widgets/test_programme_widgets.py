@@ -100,7 +100,7 @@ def test_an_empty_store_says_what_to_do_in_every_section(tmp_path):
     assert b._plan.layout.display == "none" and b._fid_notes.value == ""
     assert "press Import roster (CSV) below" in b._pool_html.value
     assert "steps to certification show here once a roster is imported" in b._pathway_html.value
-    assert "once a roster is imported" in b._due_html.value and "Everyone certified" not in b._due_html.value
+    assert "not observed in the last 365 days show here once a roster is imported" in b._due_html.value
     b.import_roster("id,name,generation\nana,Ana,0\nbo,Bo,0\n")
     assert "Everyone certified was observed" in b._due_html.value and "<table" in b._pool_html.value
     assert "No observations yet" in b._fid_plot.value

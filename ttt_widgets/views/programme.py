@@ -131,6 +131,7 @@ class TrainerPoolBoard(widgets.VBox):
         self.today = as_date(today, "today") or date.today()
         self.rules = rules or PathwayRules()
         self.estimate: RetentionEstimate | None = None
+        self._fid_problem = ""  # why the stored data gives no estimate (empty: nothing stored yet)
         self.pool = None
         self.statuses: dict = {}
         self._build(floor, levels)
@@ -306,14 +307,15 @@ class TrainerPoolBoard(widgets.VBox):
             prow.append([esc(tid), f"<span style='color:{_STATE_COLOUR[s.state]}'>{esc(s.state)}</span>",
                          f"{done} of {len(s.steps)}", what])
         self._pathway_html.value = _table(["Trainer", "Status", "Steps done", "Next"], prow, wrap=(3,)) if prow else _empty(
-            "Each trainer's steps to certification show here once a roster is imported (Import roster (CSV) below).")
+            "Each trainer's steps to certification show here once a roster is imported: press Import roster (CSV) "
+            "below.")
         drow = [[esc(t.name), esc(t.id), str(t.generation), _d(seen),
                  esc(", ".join(sorted(t.modules)))] for t, seen in due]
         self._due_html.value = (_table(["Trainer", "Id", "Generation", "Last observed", "Certified for"], drow,
                                        f"Not observed in the last {pool.reobserve_every_days} days", wrap=(0, 4))
                                 if drow else _empty("Everyone certified was observed within the interval.") if pool.trainers
-                                else _empty("Trainers not observed for a year show here once a roster is imported "
-                                            "(Import roster (CSV) below) and observations are recorded."))
+                                else _empty(f"Trainers not observed in the last {pool.reobserve_every_days} days "
+                                            "show here once a roster is imported and their observations recorded."))
         self._show_fidelity()
         csv_text = pool.to_csv(today=self.today)
         href = "data:text/csv;base64," + base64.b64encode(csv_text.encode("utf-8")).decode("ascii")
