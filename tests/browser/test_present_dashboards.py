@@ -167,73 +167,6 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
-#: what makes an HTML chart unreadable from the back row, measured in the browser for each chart the selector finds:
-#: no box; a line of its text outside the chart or the window, or on top of another line of its text (tick labels
-#: crowding a narrow axis); the chart wider than its box; no bar or point drawn. Hidden tick labels (a narrow axis
-#: drops every other one) and the screen-reader table take no room and are not counted.
-CHART_PROBLEMS = """(selector) => [...document.querySelectorAll(selector)].map((chart) => {
-  const box = chart.getBoundingClientRect();
-  const width = document.documentElement.clientWidth;
-  const lines = [];
-  const walker = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.textContent.trim() || node.parentElement.closest("table, style")) { continue; }
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    for (const r of range.getClientRects()) {
-      if (r.width > 0 && r.height > 0) { lines.push({text: node.textContent.trim().slice(0, 30), r}); }
-    }
-  }
-  const overlapping = [];
-  lines.forEach((a, i) => lines.slice(i + 1).forEach((b) => {
-    if (a.r.left < b.r.right - 1 && b.r.left < a.r.right - 1 && a.r.top < b.r.bottom - 1 && b.r.top < a.r.bottom - 1) {
-      overlapping.push(`${a.text} / ${b.text}`);
-    }
-  }));
-  const value = chart.querySelector(".ttt-chart-value, .ttt-chart-empty");
-  return {
-    visible: box.width > 0 && box.height > 0 && chart.getClientRects().length > 0,
-    lines: lines.length,
-    outside: lines.filter(({r}) => r.left < box.left - 1 || r.right > box.right + 1 || r.right > width + 1)
-      .map(({text, r}) => `${text} (${Math.round(r.left)}-${Math.round(r.right)} px)`),
-    overlapping,
-    overflowing: chart.scrollWidth > chart.clientWidth + 1,
-    rows: chart.querySelectorAll(".ttt-chart-label").length,
-    marks: [...chart.querySelectorAll(".ttt-chart-bar, .ttt-chart-point")]
-      .filter((el) => el.getBoundingClientRect().width > 0).length,
-    ticks: [...chart.querySelectorAll(".ttt-chart-tick")].filter((el) => el.getClientRects().length > 0).length,
-    fontSize: value ? parseFloat(getComputedStyle(value).fontSize) : 0,
-  };
-})"""
-
-
-def _charts_read_from_the_back(page, selector: str, rows: list[int]) -> list[dict]:
-    """Check the page's HTML charts at 1920x1080, then at 1280x720 in large type: visible, no text cut, outside or on
-    top of other text, and their text larger in large type. Returns what was measured at each size."""
-    seen = []
-    for (width, height), large in (((1920, 1080), False), ((1280, 720), True)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.evaluate(f"document.body.classList.toggle('ttt-large', {'true' if large else 'false'})")
-        # the page's panels follow a new window size on the next frames: measure once the chart fits the window
-        page.wait_for_function("(sel) => [...document.querySelectorAll(sel)].every((c) => "
-                               "c.getBoundingClientRect().right <= document.documentElement.clientWidth)",
-                               arg=selector, timeout=10_000)
-        page.wait_for_timeout(300)
-        found = page.evaluate(CHART_PROBLEMS, selector)
-        where = f"{selector} at {width}x{height}{' large' if large else ''}"
-        assert [c["rows"] for c in found] == rows, where
-        for chart in found:
-            assert chart["visible"] and chart["lines"] >= 3, where
-            assert chart["outside"] == [], f"text outside the chart in {where}"
-            assert chart["overlapping"] == [], f"text on text in {where}"
-            assert not chart["overflowing"], where
-            assert chart["marks"] >= 1 or chart["rows"] == 0, where
-        seen.append(found)
-    for normal, large in zip(*seen):
-        assert large["fontSize"] >= 1.25 * normal["fontSize"] > 0  # the chart's words grow with the page's type
-    return seen
-
-
 @pytest.mark.parametrize("name", WIDGET_PAGES)
 def test_dashboard_renders_readably_without_errors_code_or_hidden_parts(site, page, name):
     page.set_viewport_size({"width": 1920, "height": 1080})
@@ -339,7 +272,7 @@ def test_large_type_scales_the_charts_with_the_text(site, page):
     _open(page, site, "cascade-planner.ipynb", "?large")
     page.locator(".ttt-chart .ttt-chart-value").first.wait_for(timeout=30_000)
     assert "ttt-large" in page.get_attribute("body", "class") and page.locator("img").count() == 0
-    normal, large = _charts_read_from_the_back(page, ".ttt-cascade-planner .ttt-chart", [3])
+    normal, large = helpers.charts_read_from_the_back(page, ".ttt-cascade-planner .ttt-chart", [3])
     # 0 to 10k and 0 to 100% in five ticks each; a narrow axis keeps every other label, never fewer than three
     assert normal[0]["ticks"] >= large[0]["ticks"] >= 6
     chart = page.locator(".ttt-cascade-planner .ttt-chart")
@@ -348,7 +281,7 @@ def test_large_type_scales_the_charts_with_the_text(site, page):
     page.locator(".widget-dropdown select").first.select_option("health-workers")  # another example: more levels
     page.wait_for_function("() => !document.querySelector('.ttt-chart').dataset.summary.includes('8,640')",
                            timeout=15_000)
-    _charts_read_from_the_back(page, ".ttt-cascade-planner .ttt-chart", [4])  # masters and three levels
+    helpers.charts_read_from_the_back(page, ".ttt-cascade-planner .ttt-chart", [4])  # masters and three levels
     assert page.js_errors == []
 
 
@@ -395,7 +328,7 @@ def test_evaluation_reads_the_session_and_an_uploaded_file(site, page, tmp_path)
     chooser.value.set_files(str(helpers.ROOT / "ttt_widgets" / "content" / "datasets" / "evaluation-sample.csv"))
     page.get_by_text("Read 211 rows from evaluation-sample.csv.").wait_for(timeout=30_000)
     assert page.locator("img").count() == 0
-    _charts_read_from_the_back(page, ".ttt-evaluation-report .ttt-chart", [3])
+    helpers.charts_read_from_the_back(page, ".ttt-evaluation-report .ttt-chart", [3])
     assert "+14.5 [+10.9, +18.1]" in page.locator(".ttt-chart").get_attribute("data-summary")
     assert page.js_errors == []
 

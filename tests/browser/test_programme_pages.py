@@ -70,9 +70,17 @@ def test_trainer_pool_on_a_projector_shows_the_programme_its_measured_fidelity_a
         assert box and box["x"] + box["width"] <= 1280, f"section {name!r} does not fit the screen"
 
     page.get_by_role("button", name="Fidelity by generation").click()
-    page.get_by_text("Kept from the level above").wait_for(state="visible")
+    page.locator(".ttt-trainer-pool .ttt-chart-value").first.wait_for(state="visible")
     body = page.inner_text("body")
     assert f"Measured retention per level {est.per_level}" in body and f"{est.retention(2)}" in body
+    # the chart is text, read from the back at full HD and at 1280x720 in large type: a row per generation
+    assert page.locator(".ttt-trainer-pool img").count() == 0
+    normal, large = helpers.charts_read_from_the_back(page, ".ttt-trainer-pool .ttt-chart", [3])
+    assert normal[0]["marks"] == large[0]["marks"] == 3 and large[0]["ticks"] >= 3
+    chart = page.locator(".ttt-trainer-pool .ttt-chart")
+    assert chart.locator(".ttt-chart-interval").count() == 2 and chart.locator(".ttt-chart-ref").count() == 3
+    notes = chart.locator(".ttt-chart-note").all_inner_texts()
+    assert notes == [f"{g.trainers} trainers" for g in est.generations] == ["4 trainers", "12 trainers", "24 trainers"]
     # a 3-level cascade falls below the 60% floor by the measured retention: the page says so before it is run
     warning = page.get_by_text("Below your floor")
     assert warning.is_visible() and "level 3" in warning.inner_text()
@@ -118,3 +126,60 @@ def test_an_observer_scores_a_demo_on_a_tablet_and_it_is_stored(programme_site, 
     sheet = demos[0].sheets["observer-kim"]
     assert sorted(sheet.marks.values()) == ["growth"] * 3 and sheet.notes[0].text == "Font <b>too small</b> to read"
     context.close()
+
+
+#: bordered boxes with nothing in them (no text and no control) that show on the page
+EMPTY_BOXES = """() => [...document.body.querySelectorAll('*')].filter((el) => {
+  const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+  if (r.width < 1 || r.height < 1 || cs.visibility === 'hidden') { return false; }
+  const bordered = ['Top', 'Right', 'Bottom', 'Left'].some((side) => parseFloat(cs[`border${side}Width`]) > 0
+    && cs[`border${side}Style`] !== 'none' && !cs[`border${side}Color`].endsWith(', 0)'));
+  const control = 'input, select, textarea, button, img, svg, canvas, .widget-slider, .jupyter-widget-slider';
+  return bordered && !el.matches(control) && !el.closest(control) && !el.querySelector(control)
+    && el.innerText.trim() === '';
+}).map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().height)} px`)"""
+
+
+def _empty_store(url: str) -> None:
+    """Delete every row of the programme store, its tables kept: a programme that has not started."""
+    import sqlalchemy as sa
+
+    from ttt_widgets.programme import store as programme
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for table in reversed(programme.metadata.sorted_tables):
+            if table is not programme.meta_t:
+                conn.execute(table.delete())
+    engine.dispose()
+
+
+def test_an_empty_trainer_pool_says_what_to_do_in_every_section_and_shows_no_empty_box(programme_site, browser):
+    site = programme_site
+    _empty_store(site["url"])
+    try:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        page = context.new_page()
+        _open(page, site, "trainer-pool.ipynb")  # a preheated page reads the store again when it is opened
+        page.get_by_text("No trainers yet: import a roster").wait_for(state="visible", timeout=30_000)
+        said = {"Pool": "Each trainer gets a row here once a roster is imported",
+                "Pathway": "steps to certification show here once a roster is imported",
+                "Due for observation": "Trainers not observed in the last 365 days show here",
+                "Fidelity by generation": "No observations yet: score the sessions of at least two master trainers",
+                "Who to draw on": "Find trainers"}
+        for width, height, large in ((1920, 1080, False), (1280, 720, True)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.evaluate(f"document.body.classList.toggle('ttt-large', {'true' if large else 'false'})")
+            for section, words in said.items():
+                page.get_by_role("button", name=section, exact=True).click()
+                shown = page.get_by_text(words).first
+                shown.wait_for(state="visible", timeout=10_000)
+                where = f"{section} at {width}x{height}{' large' if large else ''}"
+                assert page.evaluate(EMPTY_BOXES) == [], f"an empty box in {where}"
+                if section == "Fidelity by generation":  # nothing to plan without a measured retention
+                    assert not page.get_by_text("Lowest fidelity accepted").is_visible()
+        context.close()
+    finally:
+        store = ProgrammeStore(site["url"])
+        store.load_programme(site["programme"])  # the other tests' programme back
+        store.close()

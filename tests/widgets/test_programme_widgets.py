@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ttt_widgets.models.fidelity import synthetic_programme
@@ -33,9 +35,9 @@ def test_board_shows_pool_pathway_due_and_fidelity(board):
     assert states & {"certified", "overdue", "in progress"} and "Steps done" in board._pathway_html.value
     due = board.pool.due_for_reobservation(board.today)
     assert board._due_html.value.count("<tr>") == len(due) + 1
-    assert "Kept from the level above" in board._fid_table.value and "gen. 2" in board._fid_table.value
     assert board.estimate.per_level.low <= 0.8 <= board.estimate.per_level.high
-    assert "Fidelity by generation: generation 0 100%" in board._fid_plot.value  # the figure's alt text
+    assert f"Measured retention per level {board.estimate.per_level}" in board._fid_notes.value
+    assert "In all: 80 sessions observed and 480 learners tested." in board._fid_notes.value
 
 
 def test_board_warns_when_the_planned_cascade_falls_below_the_floor(board):
@@ -48,6 +50,72 @@ def test_board_warns_when_the_planned_cascade_falls_below_the_floor(board):
     assert board.warning == ""
 
 
+def test_fidelity_by_generation_is_an_html_chart_with_intervals_trainers_and_the_floor(board):
+    board.set_floor(0.6)
+    est, chart = board.estimate, board._fid_plot.value
+    assert "<img" not in chart and chart.count("class='ttt-chart-label'") == 3  # one row per generation
+    for g in est.generations:
+        name = "Masters" if g.generation == 0 else f"Generation {g.generation}"
+        i = g.index
+        text = f"{i.estimate:.0%} ({i.low * 100:.0f}\u2013{i.high:.0%})" if i.low != i.high else f"{i.estimate:.0%}"
+        assert f"<th scope='row'>{name} ({g.trainers} trainers)</th><td>{text}</td>" in chart  # screen readers
+        assert f"{name}<div class='ttt-chart-note' style='font-size:0.9em;color:#444'>{g.trainers} trainers</div>" \
+            in chart  # the number of trainers under the name
+    assert chart.count("class='ttt-chart-interval'") == 2  # the masters are the yardstick: no interval
+    assert "lowest fidelity accepted (60%)" in chart and "95% interval" in chart
+    ticks = [t.split(">")[1] for t in chart.split("class='ttt-chart-tick")[1:]]
+    assert [t.split("<")[0] for t in ticks][:5] == ["0%", "25%", "50%", "75%", "100%"]  # shares in percent from 0
+    top = float(ticks[-1].split("%")[0])
+    assert f"ttt-chart-ref' style='position:absolute;left:{60 / top * 100:.2f}%" in chart
+    board.set_floor(0.45)  # the floor moves on the chart with the slider
+    assert "lowest fidelity accepted (45%)" in board._fid_plot.value
+    assert f"left:{45 / top * 100:.2f}%" in board._fid_plot.value
+    # sizes in em, so the chart grows with the page's type (?large); no fixed font size
+    sizes = re.findall(r"(?:font-size|height|width|min-width|margin[a-z-]*):([^;']+)", chart)
+    assert "0.9em" in sizes and [x for x in sizes if "px" in x] == ["1px", "1px", "-1px"]  # only the reader's table
+    board.set_floor(0.6)
+
+
+def test_fidelity_chart_says_what_to_do_and_escapes_what_it_is_told(tmp_path):
+    from ttt_widgets.views.programme import fidelity_chart_html
+
+    url = f"sqlite:///{tmp_path / 'one.sqlite'}"
+    store = ProgrammeStore(url)
+    store.load_programme(synthetic_programme(retention=0.8, trainers=(4,), seed=3))  # the masters only
+    store.close()
+    b = TrainerPoolBoard(url, today="2025-06-01")
+    assert b.estimate is None and "ttt-chart-label" not in b._fid_plot.value
+    assert "Fidelity cannot be measured yet: data from one generation only" in b._fid_plot.value
+    assert b._plan.layout.display == "none" and b._warning.value == ""  # no cascade to weigh without a measure
+    hostile = fidelity_chart_html(None, 0.6, "<img src=x onerror=alert(1)> $x$")
+    assert "<img" not in hostile and "&lt;img src=x onerror=alert(1)&gt; $x$" in hostile
+    assert "mathjax_ignore" in hostile
+
+
+def test_an_empty_store_says_what_to_do_in_every_section(tmp_path):
+    b = TrainerPoolBoard(f"sqlite:///{tmp_path / 'empty.sqlite'}", today="2025-06-01")
+    chart = b._fid_plot.value
+    assert "No observations yet: score the sessions of at least two master trainers" in chart
+    assert "Read the store again" in chart and "class='ttt-chart-empty'" in chart and "ttt-chart-label" not in chart
+    assert b._plan.layout.display == "none" and b._fid_notes.value == ""
+    assert "press Import roster (CSV) below" in b._pool_html.value
+    assert "steps to certification show here once a roster is imported" in b._pathway_html.value
+    assert "not observed in the last 365 days show here once a roster is imported" in b._due_html.value
+    b.import_roster("id,name,generation\nana,Ana,0\nbo,Bo,0\n")
+    assert "Everyone certified was observed" in b._due_html.value and "<table" in b._pool_html.value
+    assert "No observations yet" in b._fid_plot.value
+
+
+def test_the_board_draws_without_matplotlib(board, monkeypatch):
+    import sys
+
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")] + ["matplotlib"]:
+        monkeypatch.setitem(sys.modules, name, None)  # any import of matplotlib now fails
+    board._status.value = ""
+    board.refresh()
+    assert board._status.value == "" and board._fid_plot.value.count("class='ttt-chart-label'") == 3
+
+
 def test_who_to_draw_on(board):
     found = board.find(M, "2025-06-10")
     assert found and all(M in c.trainer.modules for c in found)
@@ -58,7 +126,7 @@ def test_who_to_draw_on(board):
 def test_roster_upload_bad_then_good_and_download(tmp_path):
     url = f"sqlite:///{tmp_path / 'p.sqlite'}"
     b = TrainerPoolBoard(url, today="2025-06-01")
-    assert "No trainers yet" in b._summary.value and "cannot be measured yet" in b._fid_table.value
+    assert "No trainers yet" in b._summary.value and "No observations yet" in b._fid_plot.value
     assert b.import_roster(b"id,name,generation\nana,Ana,0\nbo,<b>Bo</b>,x\n", source="mine.csv") is None
     assert "mine.csv: row 3, column &#x27;generation&#x27;" in b._status.value or \
         "mine.csv: row 3, column 'generation'" in b._status.value

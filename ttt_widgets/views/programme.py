@@ -22,7 +22,7 @@ from ..models.fidelity import RetentionEstimate
 from ..models.observation import checklist_modules
 from ..models.pathway import PathwayRules
 from ..models.pool import ROSTER_COLUMNS
-from ..plots import PALETTE, figure_html, fixed_margins, new_figure
+from ..plots import PALETTE, ChartColumn, rows_chart_html
 from ._common import esc, guarded, message_html, status
 from .timer import ActivityTimer
 
@@ -53,6 +53,11 @@ def _table(head: list[str], rows: list[list[str]], caption: str = "", wrap: tupl
     body = "".join("<tr>" + "".join(f"<td style='{_TD}{'' if i in wrap else nowrap}'>{c}</td>" for i, c in enumerate(r))
                    + "</tr>" for r in rows)
     return f"<table style='border-collapse:collapse;font-size:inherit'>{cap}<tr>{th}</tr>{body}</table>"
+
+
+def _empty(text: str) -> str:
+    """What a section says in place of its table when there is nothing to list (and what to do about it)."""
+    return f"<p class='ttt-empty' style='font-size:1.1em;margin:0.3em 0;max-width:50em'>{esc(text)}</p>"
 
 
 def when_opened(action) -> None:
@@ -126,6 +131,7 @@ class TrainerPoolBoard(widgets.VBox):
         self.today = as_date(today, "today") or date.today()
         self.rules = rules or PathwayRules()
         self.estimate: RetentionEstimate | None = None
+        self._fid_problem = ""  # why the stored data gives no estimate (empty: nothing stored yet)
         self.pool = None
         self.statuses: dict = {}
         self._build(floor, levels)
@@ -147,12 +153,11 @@ class TrainerPoolBoard(widgets.VBox):
                                           layout=widgets.Layout(width="36em"))
         self._levels = widgets.IntSlider(value=levels, min=1, max=6, description="Levels of the planned cascade",
                                          style=st, continuous_update=False, layout=widgets.Layout(width="36em"))
-        self._fid_plot = widgets.HTML()
-        self._fid_table = widgets.HTML()
+        self._fid_plot = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self._fid_notes = widgets.HTML()
         self._warning = widgets.HTML()
-        fidelity = widgets.VBox([widgets.HBox([self._fid_plot, self._fid_table],
-                                              layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")),
-                                 self._floor, self._levels, self._warning])
+        self._plan = widgets.VBox([self._floor, self._levels, self._warning])
+        fidelity = widgets.VBox([self._fid_plot, self._fid_notes, self._plan])
         self._module = widgets.Dropdown(options=checklist_modules(), description="Module", style={"description_width": "5em"},
                                         layout=widgets.Layout(width="24em"))
         self._date = widgets.DatePicker(description="Date", value=self.today, style={"description_width": "5em"})
@@ -182,7 +187,7 @@ class TrainerPoolBoard(widgets.VBox):
 
     def _wire(self) -> None:
         widgets.link((self._section, "value"), (self._stack, "selected_index"))
-        self._floor.observe(lambda _: self._show_warning(), names="value")
+        self._floor.observe(lambda _: self._show_fidelity(), names="value")  # the chart marks the floor
         self._levels.observe(lambda _: self._show_warning(), names="value")
         self._find_btn.on_click(lambda _: self.find(self._module.value, self._date.value))
         self._refresh_btn.on_click(lambda _: self.refresh())
@@ -204,7 +209,8 @@ class TrainerPoolBoard(widgets.VBox):
             self.estimate = self.store.retention()
             self._fid_problem = ""
         except ValueError as exc:
-            self.estimate, self._fid_problem = None, str(exc)
+            nothing = not self.store.observations() and not self.store.quiz_results()
+            self.estimate, self._fid_problem = None, "" if nothing else str(exc)
         self._show()
 
     @guarded()
@@ -289,7 +295,9 @@ class TrainerPoolBoard(widgets.VBox):
                          "-" if score is None else f"{score:.0%}",
                          f"<span style='color:{_STATE_COLOUR.get(state, '#000')}'>{esc(state)}</span>"])
         self._pool_html.value = _table(["Id", "Name", "Gen.", "Trained by", "Modules", "Last taught", "Last observed",
-                                        "Score", "Pathway"], rows, wrap=(1, 4)) if rows else ""
+                                        "Score", "Pathway"], rows, wrap=(1, 4)) if rows else _empty(
+            "Each trainer gets a row here once a roster is imported: press Import roster (CSV) below. Download roster "
+            "(CSV) gives the file's header row to fill in.")
         prow = []
         for tid, s in sorted(statuses.items(), key=lambda kv: (list(_STATE_COLOUR).index(kv[1].state), kv[0])):
             nxt = s.step(s.next_step) if s.next_step else None
@@ -298,12 +306,16 @@ class TrainerPoolBoard(widgets.VBox):
             done = sum(x.done for x in s.steps)
             prow.append([esc(tid), f"<span style='color:{_STATE_COLOUR[s.state]}'>{esc(s.state)}</span>",
                          f"{done} of {len(s.steps)}", what])
-        self._pathway_html.value = _table(["Trainer", "Status", "Steps done", "Next"], prow, wrap=(3,)) if prow else ""
+        self._pathway_html.value = _table(["Trainer", "Status", "Steps done", "Next"], prow, wrap=(3,)) if prow else _empty(
+            "Each trainer's steps to certification show here once a roster is imported: press Import roster (CSV) "
+            "below.")
         drow = [[esc(t.name), esc(t.id), str(t.generation), _d(seen),
                  esc(", ".join(sorted(t.modules)))] for t, seen in due]
         self._due_html.value = (_table(["Trainer", "Id", "Generation", "Last observed", "Certified for"], drow,
                                        f"Not observed in the last {pool.reobserve_every_days} days", wrap=(0, 4))
-                                if drow else "<p>Everyone certified was observed within the interval.</p>")
+                                if drow else _empty("Everyone certified was observed within the interval.") if pool.trainers
+                                else _empty(f"Trainers not observed in the last {pool.reobserve_every_days} days "
+                                            "show here once a roster is imported and their observations recorded."))
         self._show_fidelity()
         csv_text = pool.to_csv(today=self.today)
         href = "data:text/csv;base64," + base64.b64encode(csv_text.encode("utf-8")).decode("ascii")
@@ -314,35 +326,15 @@ class TrainerPoolBoard(widgets.VBox):
 
     def _show_fidelity(self) -> None:
         est = self.estimate
+        self._fid_plot.value = fidelity_chart_html(est, self._floor.value, self._fid_problem)
+        self._plan.layout.display = None if est else "none"  # no plan to weigh without a measured retention
         if est is None:
-            self._fid_plot.value = ""
-            self._fid_table.value = message_html(self._fid_problem or "No observations yet.", "info",
-                                                 "Fidelity cannot be measured yet:")
+            self._fid_notes.value = ""
             self._warning.value = ""
             return
-        gens = est.generations
-        fig, ax = new_figure(5.6, 3.2)
-        fixed_margins(fig, left=0.13, bottom=0.16, right=0.97, top=0.9)
-        xs = [g.generation for g in gens]
-        ys = [g.index.estimate * 100 for g in gens]
-        lo = [max(0.0, (g.index.estimate - g.index.low) * 100) for g in gens]
-        hi = [max(0.0, (g.index.high - g.index.estimate) * 100) for g in gens]
-        ax.errorbar(xs, ys, yerr=[lo, hi], color=PALETTE[0], marker="o", capsize=6, linewidth=2,
-                    label="measured (95% interval)")
-        model = [est.per_level.estimate ** x * 100 for x in xs]
-        ax.plot(xs, model, color=PALETTE[5], linestyle="--", label=f"{est.per_level.estimate:.0%} kept per level")
-        ax.set_xticks(xs, ["masters" if x == 0 else f"gen. {x}" for x in xs])
-        ax.set_ylim(0, 115)
-        ax.set_ylabel("share of masters' delivery (%)")
-        ax.legend(loc="lower left", fontsize=8, frameon=False)
-        alt = (f"Fidelity by generation: " + ", ".join(f"generation {g.generation} {g.index.estimate:.0%}" for g in gens)
-               + f"; {est.per_level.estimate:.0%} kept per level.")
-        self._fid_plot.value = figure_html(fig, alt)
-        rows = [[("masters" if g.generation == 0 else f"gen. {g.generation}"), str(g.trainers), str(g.observations),
-                 str(g.learners), "-" if g.retention is None else esc(str(g.retention))] for g in gens]
-        self._fid_table.value = (_table(["Generation", "Trainers", "Observations", "Learners tested",
-                                         "Kept from the level above"], rows, wrap=(4,))
-                                 + f"<p style='max-width:40em'>{esc(est.describe())}</p>"
+        seen = (f" In all: {sum(g.observations for g in est.generations):,} sessions observed and "
+                f"{sum(g.learners for g in est.generations):,} learners tested.")
+        self._fid_notes.value = (f"<p style='max-width:45em'>{esc(est.describe() + seen)}</p>"
                                  + "".join(f"<p><small>{esc(n)}</small></p>" for n in est.notes))
         self._show_warning()
 
@@ -357,6 +349,42 @@ class TrainerPoolBoard(widgets.VBox):
             self._warning.value = message_html(
                 f"A {self._levels.value}-level cascade keeps {plan.fidelity_at(self._levels.value):.0%} at its last "
                 f"level by the measured retention, within the {self._floor.value:.0%} you accept.", "ok")
+
+
+def _generation(g: int) -> str:
+    return "Masters" if g == 0 else f"Generation {g}"
+
+
+def fidelity_chart_html(estimate: RetentionEstimate | None, floor: float | None = None, problem: str = "") -> str:
+    """Fidelity by generation as HTML rows: each generation's share of the masters' delivery with its interval,
+    against the lowest fidelity accepted (``floor``, marked when given); the generation's number of trainers under
+    its name. Without an estimate, the chart says what to do: record observations, or (``problem``) why the data
+    stored cannot give an estimate yet.
+
+    >>> from ttt_widgets.models.fidelity import synthetic_programme, estimate_retention
+    >>> prog = synthetic_programme(retention=0.8, seed=7)
+    >>> html = fidelity_chart_html(estimate_retention(prog.checklists, prog.quiz_results), 0.6)
+    >>> html.count("class='ttt-chart-label'"), "lowest fidelity accepted (60%)" in html
+    (3, True)
+    """
+    title = "How much of the masters' delivery each generation keeps, measured from observations and quiz results"
+    if estimate is None:
+        empty = (f"Fidelity cannot be measured yet: {problem}." if problem else
+                 "No observations yet: score the sessions of at least two master trainers and two trainers of "
+                 "generation 1 with the fidelity checklist (ObservationScorer), or record their learners' quiz "
+                 "results; then press Read the store again.")
+        return rows_chart_html(title, [], [], empty=empty)
+    gens = estimate.generations
+
+    def text(i) -> str:
+        return f"{i.estimate:.0%} ({i.low * 100:.0f}\u2013{i.high:.0%})" if i.low != i.high else f"{i.estimate:.0%}"
+
+    share = ChartColumn("Share of the masters' delivery", [g.index.as_tuple() for g in gens], kind="share",
+                        colour=PALETTE[5], texts=[text(g.index) for g in gens], reference=floor,
+                        reference_label=f"lowest fidelity accepted ({floor:.0%})" if floor is not None else "",
+                        interval_label=f"{gens[0].index.confidence:.0%} interval")
+    notes = [f"{g.trainers} trainer{'s' if g.trainers != 1 else ''}" for g in gens]
+    return rows_chart_html(title, [_generation(g.generation) for g in gens], [share], notes=notes)
 
 
 class DemoScorer(widgets.VBox):
