@@ -8,8 +8,9 @@ the script also moves the slider and times the kernel's reply (the plot changing
 Three servers run in the same session, on the same notebooks:
 
 - ``voila (plain, cold)``: the stock command, ``voila FOLDER``, lab template, a kernel started per visit;
-- ``ttt template, cold``: the kit's template without preheating (what the template alone buys);
-- ``ttt present``: the kit's template with one preheated kernel per dashboard (what leads get).
+- ``ttt template, cold``: the kit's template and its own front end (``frontend/``), without preheating (what the
+  page alone buys);
+- ``ttt present``: the same with one preheated kernel per dashboard (what leads get).
 
 For every visit it also counts what the page loaded before it was interactive: requests and bytes (response bodies
 as sent, with a fresh browser profile each time, so nothing comes from the cache: a first visit). The servers take
