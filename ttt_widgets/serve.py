@@ -48,10 +48,10 @@ FACILITATOR_TAG = "skip-voila"
 TOKEN_VAR = "TTT_PRESENT_TOKEN"
 #: kernels (open pages) per dashboard at most; a kernel's seconds without any page; seconds idle without any page
 MAX_PAGES, ORPHAN_TIMEOUT, IDLE_TIMEOUT = 6, 120, 3600
-#: the dashboards' front end, built from frontend/ into the template's static folder
-FRONT_END = "ttt-dashboard.js"
 #: the folder that plays the part of a Jupyter data directory for the kit's template
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
+#: the dashboards' front end, built from frontend/ into the template's static folder
+FRONT_END = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE_NAME / "static" / "ttt-dashboard.js"
 
 #: file names never served, even inside the dashboards folder (fnmatch-style, compared lower-case)
 PRIVATE_NAMES = re.compile(
@@ -405,8 +405,7 @@ def front_end_version() -> str:
     """A short hash of the dashboards' front end (the built script the kit's template loads), for its URL."""
     import hashlib
 
-    script = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE_NAME / "static" / FRONT_END
-    return hashlib.sha256(script.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(FRONT_END.read_bytes()).hexdigest()[:16]
 
 
 def front_end_handler():
@@ -417,8 +416,7 @@ def front_end_handler():
 
     from tornado.web import HTTPError, RequestHandler
 
-    folder = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE_NAME / "static"
-    raw = (folder / FRONT_END).read_bytes()
+    raw = FRONT_END.read_bytes()
     packed = gzip.compress(raw, compresslevel=9, mtime=0)
     version = front_end_version()
 
@@ -427,7 +425,7 @@ def front_end_handler():
             return version
 
         def get(self, name: str) -> None:
-            if name != FRONT_END:
+            if name != FRONT_END.name:
                 raise HTTPError(404)
             self.set_header("Content-Type", "text/javascript; charset=utf-8")
             self.set_header("Vary", "Accept-Encoding")
@@ -520,8 +518,8 @@ def main(argv: list[str] | None = None) -> int:
             service = LiveService()
             from jupyter_server.utils import url_path_join
 
-            front_end = (url_path_join(self.server_url, rf"/voila/templates/{TEMPLATE_NAME}/static/({re.escape(FRONT_END)})"),
-                         front_end_handler())
+            static = rf"/voila/templates/{TEMPLATE_NAME}/static/({re.escape(FRONT_END.name)})"
+            front_end = (url_path_join(self.server_url, static), front_end_handler())
             routes = live_handlers(self.base_url, service)
             if self.hub:  # participants are the Hub's users (service.hub_user), the phone page needs its login
                 from .live.hub import hub_routes

@@ -65,7 +65,7 @@ def test_the_server_sends_the_front_end_gzipped_once_and_cacheable():
 
     from ttt_widgets.serve import FRONT_END, front_end_handler, front_end_version
 
-    raw = (STATIC / FRONT_END).read_bytes()
+    raw = FRONT_END.read_bytes()
 
     async def fetch_all():
         server = HTTPServer(Application([(r"/static/(.*)", front_end_handler())]))
@@ -74,9 +74,9 @@ def test_the_server_sends_the_front_end_gzipped_once_and_cacheable():
         client = AsyncHTTPClient()
         url = f"http://127.0.0.1:{port}/static/"
         try:
-            fresh = await client.fetch(f"{url}{FRONT_END}?v={front_end_version()}", decompress_response=False,
+            fresh = await client.fetch(f"{url}{FRONT_END.name}?v={front_end_version()}", decompress_response=False,
                                        headers={"Accept-Encoding": "gzip"})
-            stale = await client.fetch(f"{url}{FRONT_END}?v=old", decompress_response=False)
+            stale = await client.fetch(f"{url}{FRONT_END.name}?v=old", decompress_response=False)
             other = await client.fetch(f"{url}voila.js", raise_error=False)
             return fresh, stale, other
         finally:
