@@ -40,7 +40,8 @@ def site(ttt_present, tmp_path_factory):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Front end"), nbformat.v4.new_code_cell(SETUP),
                 nbformat.v4.new_code_cell("w.VBox([picture, box, text, more, echo, added])"),
-                nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML('<p class=\"plain-output\">an HTML output</p>')")]
+                nbformat.v4.new_code_cell("from IPython.display import HTML\n"
+                                          "HTML('<p class=\"plain-output\">an HTML output</p>')")]
     nbformat.write(nb, folder / "frontend.ipynb")
     base, proc = ttt_present(folder)
     return {"base": base, "proc": proc}
@@ -56,7 +57,8 @@ def test_a_page_loads_one_script_and_its_widgets_work_both_ways(site, page):
     assert [kind for kind, _ in code] == ["document", "script"], code
     assert not any("voila.js" in url or "labextensions" in url for _, url in requests)
     # a PNG that came as a binary buffer over the websocket, decoded to its real size (100 x 50 px at 50 dpi)
-    page.wait_for_function("() => { const i = document.querySelector('.widget-image'); return i && i.naturalWidth > 0; }")
+    page.wait_for_function("() => { const i = document.querySelector('.widget-image');"
+                           " return i && i.naturalWidth > 0; }")
     assert page.evaluate("[document.querySelector('.widget-image').naturalWidth,"
                          " document.querySelector('.widget-image').naturalHeight]") == [100, 50]
     # an ordinary HTML output shows as well
