@@ -312,7 +312,7 @@ def test_evaluation_reads_the_session_and_an_uploaded_file(site, page, tmp_path)
                            ".startsWith(code))", arg=other, timeout=15_000)
     chooser.select_option(label=next(o for o in chooser.locator("option").all_inner_texts() if o.startswith(other)))
     page.get_by_text(f"Levels 1 and 2 from session {other}.").wait_for(timeout=30_000)
-    page.get_by_text("Afternoon pairs").wait_for(timeout=15_000)
+    page.get_by_text("Afternoon pairs").wait_for(timeout=30_000)  # the new board reads the store in its own thread
     assert "The <b>role play</b> in pairs" not in page.inner_text("body")  # the other session's tickets are gone
     csv = tmp_path / "later.csv"
     csv.write_text("participant,level,measure,phase,value\nA,behaviour,observed practice,post,3\n"
