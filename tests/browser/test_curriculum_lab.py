@@ -61,3 +61,48 @@ def test_module_05_runs_and_the_question_coach_classifies_a_question(jupyterlab_
     # the live poll rendered too, with its send button
     assert page.get_by_role("button", name="Send").count() >= 1
     _assert_clean(page)
+
+
+def test_module_11_runs_and_an_observer_scores_the_written_demo(jupyterlab_server, page, tmp_path, monkeypatch):
+    _open_and_run_all(page, jupyterlab_server, tmp_path, monkeypatch, "11-observing-coaching-certifying.ipynb")
+    # score Dana's demo as written: three growth marks (pivot table, small text, overran) make it a redo
+    scorer = page.locator(".ttt-demo-scorer").first
+    scorer.scroll_into_view_if_needed()
+    scorer.get_by_text("Type your name as observer").wait_for(timeout=15_000)
+    scorer.get_by_placeholder("your name").fill("Ade")
+
+    def tap(item: str, mark: str):
+        scorer.locator(".widget-hbox").filter(has_text=item).get_by_role("button", name=mark).click()
+
+    tap("Uses mistakes", "Positive")
+    scorer.get_by_text("Pass so far.").wait_for(timeout=15_000)
+    for item in ("Pitched at the learners", "Readable screen", "Keeps to time"):
+        tap(item, "Opportunity for growth")
+    scorer.get_by_text("Redo so far.").wait_for(timeout=15_000)
+    assert "3 'Opportunity for growth' mark(s)" in scorer.inner_text()
+    # the 2x2 feedback as typed (markup in it stays text) reaches the trainee's view
+    scorer.locator(".widget-vbox").filter(has_text="Content to improve").last.locator("textarea").fill(
+        "At 3:00 <b>pivot table</b> was new to everyone: define it the first time.")
+    scorer.get_by_role("button", name="Show the trainee's view").click()
+    view = scorer.locator(".widget-html").filter(has_text="feedback for Dana")
+    view.get_by_text("Please give the demo again").wait_for(timeout=15_000)
+    assert "At 3:00 <b>pivot table</b> was new to everyone" in view.text_content()
+    # the trainer-pool board opens on the pathway; its fidelity chart has a row per generation
+    board = page.locator(".ttt-trainer-pool").first
+    board.scroll_into_view_if_needed()
+    board.get_by_text("Steps done").wait_for(timeout=15_000)
+    board.get_by_role("button", name="Fidelity by generation").click()
+    labels = board.locator(".ttt-chart-label")
+    labels.first.wait_for(timeout=15_000)
+    notes = board.locator(".ttt-chart-note").all_text_contents()  # under each generation: its number of trainers
+    names = [row.removesuffix(note) for row, note in zip(labels.all_text_contents(), notes)]
+    assert names == ["Masters", "Generation 1", "Generation 2"]
+    assert sum(int(n.split()[0]) for n in notes) == 40  # the programme the notebook describes
+    # a tempting wrong answer in the quiz is diagnosed
+    quiz = page.locator(".ttt-quiz").filter(has_text="most likely to make the next demo better").first
+    quiz.scroll_into_view_if_needed()
+    quiz.get_by_text("You are a natural teacher").click()
+    quiz.get_by_role("button", name="Check answer").click()
+    quiz.get_by_text("Not quite.").wait_for(timeout=15_000)
+    assert "praise of the person" in quiz.inner_text()
+    _assert_clean(page)
