@@ -33,6 +33,16 @@ def _assert_clean(page):
     assert [e for e in page.js_errors if e.startswith("pageerror")] == []
 
 
+def _answer_wrongly(page, question: str, answer: str, diagnosis: str):
+    """In the quiz showing ``question``, choose the wrong ``answer``, check it and read the ``diagnosis``."""
+    quiz = page.locator(".ttt-quiz").filter(has_text=question).first
+    quiz.scroll_into_view_if_needed()
+    quiz.get_by_text(answer).click()
+    quiz.get_by_role("button", name="Check answer").click()
+    quiz.get_by_text("Not quite.").wait_for(timeout=15_000)
+    assert diagnosis in quiz.inner_text()
+
+
 def test_module_02_runs_and_its_myths_quiz_gives_feedback(jupyterlab_server, page, tmp_path, monkeypatch):
     _open_and_run_all(page, jupyterlab_server, tmp_path, monkeypatch, "02-how-people-learn.ipynb")
     outputs = page.locator(".jp-OutputArea")
@@ -42,12 +52,8 @@ def test_module_02_runs_and_its_myths_quiz_gives_feedback(jupyterlab_server, pag
     chart = page.locator(".jp-OutputArea img[alt*='Retention over']").first
     chart.wait_for(state="attached", timeout=30_000)
     # answer the first myth wrongly, as many trainees would, and read the diagnosis
-    quiz = page.locator(".ttt-quiz").filter(has_text="myth or evidence").first
-    quiz.scroll_into_view_if_needed()
-    quiz.get_by_text("Evidence. Many studies show that matching styles helps.").click()
-    quiz.get_by_role("button", name="Check answer").click()
-    quiz.get_by_text("Not quite.").wait_for(timeout=15_000)
-    assert "popularity of an idea" in quiz.inner_text()
+    _answer_wrongly(page, "myth or evidence", "Evidence. Many studies show that matching styles helps.",
+                    "popularity of an idea")
     _assert_clean(page)
 
 
@@ -99,10 +105,6 @@ def test_module_11_runs_and_an_observer_scores_the_written_demo(jupyterlab_serve
     assert names == ["Masters", "Generation 1", "Generation 2"]
     assert sum(int(n.split()[0]) for n in notes) == 40  # the programme the notebook describes
     # a tempting wrong answer in the quiz is diagnosed
-    quiz = page.locator(".ttt-quiz").filter(has_text="most likely to make the next demo better").first
-    quiz.scroll_into_view_if_needed()
-    quiz.get_by_text("You are a natural teacher").click()
-    quiz.get_by_role("button", name="Check answer").click()
-    quiz.get_by_text("Not quite.").wait_for(timeout=15_000)
-    assert "praise of the person" in quiz.inner_text()
+    _answer_wrongly(page, "most likely to make the next demo better", "You are a natural teacher",
+                    "praise of the person")
     _assert_clean(page)
