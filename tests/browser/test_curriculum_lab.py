@@ -16,6 +16,9 @@ def _open_and_run_all(page, jupyterlab_server, tmp_path, monkeypatch, notebook: 
     base, token = jupyterlab_server(root)
     page.goto(f"{base}/lab/tree/{notebook}?token={token}")
     page.locator(".jp-Notebook").wait_for(timeout=90_000)
+    # the notebook's own indicator can read idle before the kernel is connected, and a Run All sent then is dropped
+    # now and again (30 s lost to the retry): wait until the status bar reports the kernel idle
+    page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$")).first.wait_for(timeout=90_000)
     helpers.lab_run_all_cells(page)
     # the last widget of every module is a reflection box: once it shows, every cell above has run
     page.locator(".jp-OutputArea .ttt-reflection").last.wait_for(state="attached", timeout=90_000)
@@ -30,6 +33,16 @@ def _assert_clean(page):
     assert [e for e in page.js_errors if e.startswith("pageerror")] == []
 
 
+def _answer_wrongly(page, question: str, answer: str, diagnosis: str):
+    """In the quiz showing ``question``, choose the wrong ``answer``, check it and read the ``diagnosis``."""
+    quiz = page.locator(".ttt-quiz").filter(has_text=question).first
+    quiz.scroll_into_view_if_needed()
+    quiz.get_by_text(answer).click()
+    quiz.get_by_role("button", name="Check answer").click()
+    quiz.get_by_text("Not quite.").wait_for(timeout=15_000)
+    assert diagnosis in quiz.inner_text()
+
+
 def test_module_02_runs_and_its_myths_quiz_gives_feedback(jupyterlab_server, page, tmp_path, monkeypatch):
     _open_and_run_all(page, jupyterlab_server, tmp_path, monkeypatch, "02-how-people-learn.ipynb")
     outputs = page.locator(".jp-OutputArea")
@@ -39,12 +52,8 @@ def test_module_02_runs_and_its_myths_quiz_gives_feedback(jupyterlab_server, pag
     chart = page.locator(".jp-OutputArea img[alt*='Retention over']").first
     chart.wait_for(state="attached", timeout=30_000)
     # answer the first myth wrongly, as many trainees would, and read the diagnosis
-    quiz = page.locator(".ttt-quiz").filter(has_text="myth or evidence").first
-    quiz.scroll_into_view_if_needed()
-    quiz.get_by_text("Evidence. Many studies show that matching styles helps.").click()
-    quiz.get_by_role("button", name="Check answer").click()
-    quiz.get_by_text("Not quite.").wait_for(timeout=15_000)
-    assert "popularity of an idea" in quiz.inner_text()
+    _answer_wrongly(page, "myth or evidence", "Evidence. Many studies show that matching styles helps.",
+                    "popularity of an idea")
     _assert_clean(page)
 
 
@@ -57,4 +66,45 @@ def test_module_05_runs_and_the_question_coach_classifies_a_question(jupyterlab_
     page.get_by_text(re.compile(r"Closed question, Bloom level: remember")).wait_for(timeout=15_000)
     # the live poll rendered too, with its send button
     assert page.get_by_role("button", name="Send").count() >= 1
+    _assert_clean(page)
+
+
+def test_module_11_runs_and_an_observer_scores_the_written_demo(jupyterlab_server, page, tmp_path, monkeypatch):
+    _open_and_run_all(page, jupyterlab_server, tmp_path, monkeypatch, "11-observing-coaching-certifying.ipynb")
+    # score Dana's demo as written: three growth marks (pivot table, small text, overran) make it a redo
+    scorer = page.locator(".ttt-demo-scorer").first
+    scorer.scroll_into_view_if_needed()
+    scorer.get_by_text("Type your name as observer").wait_for(timeout=15_000)
+    scorer.get_by_placeholder("your name").fill("Ade")
+
+    def tap(item: str, mark: str):
+        scorer.locator(".widget-hbox").filter(has_text=item).get_by_role("button", name=mark).click()
+
+    tap("Uses mistakes", "Positive")
+    scorer.get_by_text("Pass so far.").wait_for(timeout=15_000)
+    for item in ("Pitched at the learners", "Readable screen", "Keeps to time"):
+        tap(item, "Opportunity for growth")
+    scorer.get_by_text("Redo so far.").wait_for(timeout=15_000)
+    assert "3 'Opportunity for growth' mark(s)" in scorer.inner_text()
+    # the 2x2 feedback as typed (markup in it stays text) reaches the trainee's view
+    scorer.locator(".widget-vbox").filter(has_text="Content to improve").last.locator("textarea").fill(
+        "At 3:00 <b>pivot table</b> was new to everyone: define it the first time.")
+    scorer.get_by_role("button", name="Show the trainee's view").click()
+    view = scorer.locator(".widget-html").filter(has_text="feedback for Dana")
+    view.get_by_text("Please give the demo again").wait_for(timeout=15_000)
+    assert "At 3:00 <b>pivot table</b> was new to everyone" in view.text_content()
+    # the trainer-pool board opens on the pathway; its fidelity chart has a row per generation
+    board = page.locator(".ttt-trainer-pool").first
+    board.scroll_into_view_if_needed()
+    board.get_by_text("Steps done").wait_for(timeout=15_000)
+    board.get_by_role("button", name="Fidelity by generation").click()
+    labels = board.locator(".ttt-chart-label")
+    labels.first.wait_for(timeout=15_000)
+    notes = board.locator(".ttt-chart-note").all_text_contents()  # under each generation: its number of trainers
+    names = [row.removesuffix(note) for row, note in zip(labels.all_text_contents(), notes)]
+    assert names == ["Masters", "Generation 1", "Generation 2"]
+    assert sum(int(n.split()[0]) for n in notes) == 40  # the programme the notebook describes
+    # a tempting wrong answer in the quiz is diagnosed
+    _answer_wrongly(page, "most likely to make the next demo better", "You are a natural teacher",
+                    "praise of the person")
     _assert_clean(page)
