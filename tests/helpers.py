@@ -314,6 +314,9 @@ def lab_run_all_cells(page, attempts: int = 3, wait_ms: int = 30_000) -> None:
     import re
 
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=90_000)
+    # that indicator can read idle before the kernel is connected, and a Run All sent then is dropped now and again
+    # (30 s lost to the retry): wait until the status bar reports the kernel idle too
+    page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$")).first.wait_for(timeout=90_000)
     started = page.locator(".jp-InputArea-prompt", has_text=re.compile(r"\[(\*|\d+)\]"))
     for attempt in range(attempts):
         _lab_dismiss_dialogs(page)
