@@ -149,6 +149,17 @@ def _level(text: str) -> str | None:
     return t if t in LEVELS else None
 
 
+def read_csv_text(path: Path, error: type[Exception]) -> str:
+    """A CSV file's text (UTF-8, with or without a byte-order mark, as spreadsheets save it); a missing or unreadable
+    file raises ``error`` with the file's name and one plain sentence."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot be read as UTF-8 text: {exc}") from None
+
+
 class EvaluationResults:
     """Survey and assessment results at the four levels, read from CSV (see the module docstring).
 
@@ -166,13 +177,7 @@ class EvaluationResults:
     @classmethod
     def from_csv(cls, path: str | Path) -> "EvaluationResults":
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise EvaluationCSVError(f"{path}: file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise EvaluationCSVError(f"{path}: cannot be read as UTF-8 text: {exc}") from None
-        return cls.from_text(text, source=path.name)
+        return cls.from_text(read_csv_text(path, EvaluationCSVError), source=path.name)
 
     @classmethod
     def sample(cls) -> "EvaluationResults":

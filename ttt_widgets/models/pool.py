@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .demo import as_date, clean_text
+from .evaluation import read_csv_text
 
 __all__ = ["Trainer", "TrainerPool", "Candidate", "RosterCSVError", "ROSTER_COLUMNS", "ROSTER_EXPORT_COLUMNS"]
 
@@ -233,12 +234,7 @@ class TrainerPool:
         """A pool from a roster file (or from ``text``, with ``source`` naming it in messages)."""
         if text is None:
             path = Path(source)
-            try:
-                text = path.read_text(encoding="utf-8-sig")
-            except FileNotFoundError:
-                raise RosterCSVError(f"{path}: file not found") from None
-            except (OSError, UnicodeDecodeError) as exc:
-                raise RosterCSVError(f"{path}: cannot be read ({exc})") from None
+            text = read_csv_text(path, RosterCSVError)
             source = path.name
         pool = cls(**kwargs)
         for t in parse_roster(text, str(source)):
