@@ -2,7 +2,7 @@
 // every widget while the front end's script is still on its way, so that the kernel's answer and the download
 // overlap. (Not earlier: a kernel still running the notebook has no widget control comm yet.)
 // What arrives is kept, unread, until the front end takes the connection over (window.tttEarly; see kernel.js).
-import { SUBPROTOCOL, channelsUrl, encode } from './protocol';
+import { PROTOCOL_VERSION, encode, openChannels, uuid as id } from './protocol';
 
 (function () {
   var node = document.getElementById('jupyter-config-data');
@@ -15,20 +15,15 @@ import { SUBPROTOCOL, channelsUrl, encode } from './protocol';
   if (!cfg.kernelId || !window.WebSocket) {
     return;
   }
-  function id() {
-    var c = window.crypto;
-    return c && c.randomUUID ? c.randomUUID().replace(/-/g, '') : (Math.random().toString(16).slice(2) + Date.now());
-  }
   var early = { kernelId: cfg.kernelId, session: id(), controlComm: id(), messages: [], open: false, closed: false };
   function message(type, content, metadata) {
     return encode({
       header: { msg_id: id(), msg_type: type, session: early.session, username: '', date: new Date().toISOString(),
-                version: '5.3' },
+                version: PROTOCOL_VERSION },
       parent_header: {}, metadata: metadata || {}, content: content, channel: 'shell', buffers: [],
     });
   }
-  var socket = new WebSocket(channelsUrl(cfg, early.session), SUBPROTOCOL);
-  socket.binaryType = 'arraybuffer';
+  var socket = openChannels(cfg, early.session);
   socket.onmessage = function (event) { early.messages.push(event.data); };
   socket.onclose = function () { early.closed = true; };
   early.request = function () {

@@ -2,20 +2,7 @@
 // the widget manager needs, in the wire format of protocol.js. Only what a dashboard uses is here: comms,
 // comm_info_request, and the routing of replies and status messages to the callbacks of the request they answer.
 
-import { SUBPROTOCOL, channelsUrl, decode, encode } from './protocol';
-
-const PROTOCOL = '5.3';
-
-function uuid() {
-  if (window.crypto && window.crypto.randomUUID) {
-    return window.crypto.randomUUID().replace(/-/g, '');
-  }
-  let out = '';
-  for (let i = 0; i < 32; i++) {
-    out += Math.floor(Math.random() * 16).toString(16);
-  }
-  return out;
-}
+import { PROTOCOL_VERSION, decode, encode, openChannels, uuid } from './protocol';
 
 class Comm {
   constructor(kernel, target, id) {
@@ -104,12 +91,11 @@ export class KernelConnection {
       this._earlyControl._requested = true;
       this._attach(early.socket, early);
     } else {
-      this._attach(new WebSocket(channelsUrl(this.cfg, this.session), SUBPROTOCOL));
+      this._attach(openChannels(this.cfg, this.session));
     }
   }
 
   _attach(socket, early) {
-    socket.binaryType = 'arraybuffer';
     const opened = () => {
       this.attempts = 0;
       this.queue.splice(0).forEach((frame) => socket.send(frame));
@@ -126,7 +112,7 @@ export class KernelConnection {
       this.onStatus('reconnecting');
       const delay = Math.min(10000, 250 * 2 ** this.attempts);
       this.attempts += 1;
-      window.setTimeout(() => this._attach(new WebSocket(channelsUrl(this.cfg, this.session), SUBPROTOCOL)), delay);
+      window.setTimeout(() => this._attach(openChannels(this.cfg, this.session)), delay);
     };
     this.socket = socket;
     if (early) {
@@ -147,7 +133,7 @@ export class KernelConnection {
     const msgId = uuid();
     const msg = {
       header: { msg_id: msgId, msg_type: msgType, session: this.session, username: '', date: new Date().toISOString(),
-                version: PROTOCOL },
+                version: PROTOCOL_VERSION },
       parent_header: {},
       metadata: metadata || {},
       content,

@@ -5,6 +5,8 @@
 // an Image widget's state never arrived.)
 
 export const SUBPROTOCOL = 'v1.kernel.websocket.jupyter.org';
+// the version of the kernel messaging protocol the messages' headers name
+export const PROTOCOL_VERSION = '5.3';
 
 const text = new TextEncoder();
 const utf8 = new TextDecoder();
@@ -73,4 +75,23 @@ export function channelsUrl(cfg, session) {
   }
   return `${scheme}//${window.location.host}${cfg.baseUrl || '/'}api/kernels/${encodeURIComponent(cfg.kernelId)}` +
     `/channels?${params}`;
+}
+
+// a new websocket to a kernel's channels, speaking this protocol
+export function openChannels(cfg, session) {
+  const socket = new WebSocket(channelsUrl(cfg, session), SUBPROTOCOL);
+  socket.binaryType = 'arraybuffer';
+  return socket;
+}
+
+// a message or comm id: 32 hex digits
+export function uuid() {
+  if (window.crypto && window.crypto.randomUUID) {
+    return window.crypto.randomUUID().replace(/-/g, '');
+  }
+  let out = '';
+  for (let i = 0; i < 32; i++) {
+    out += Math.floor(Math.random() * 16).toString(16);
+  }
+  return out;
 }
