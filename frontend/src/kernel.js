@@ -66,7 +66,7 @@ export class KernelConnection {
     this.cfg = cfg;
     this.session = uuid();
     this.comms = new Map();
-    this.pending = new Map(); // msg_id -> callbacks
+    this.pending = new Map(); // msg_id -> { callbacks, replied, idle }
     this.queue = [];
     this.onCommOpen = onCommOpen || (() => {});
     this.onStatus = onStatus || (() => {});
@@ -141,7 +141,10 @@ export class KernelConnection {
       buffers: buffers || [],
     };
     if (callbacks) {
-      this.pending.set(msgId, callbacks);
+      // the shell reply and the iopub idle status travel on different channels and come in either order: the
+      // request is done when both have come (the reply only when a callback waits for it)
+      const wantsReply = Boolean(callbacks.shell && callbacks.shell.reply);
+      this.pending.set(msgId, { callbacks, replied: !wantsReply, idle: false });
     }
     const frame = encode(msg);
     if (this.socket && this.socket.readyState === WebSocket.OPEN) {
@@ -162,7 +165,8 @@ export class KernelConnection {
   _receive(msg) {
     const type = msg.header.msg_type;
     const parent = (msg.parent_header || {}).msg_id;
-    const callbacks = parent ? this.pending.get(parent) : undefined;
+    const request = parent ? this.pending.get(parent) : undefined;
+    const callbacks = request ? request.callbacks : undefined;
     if (msg.channel === 'iopub') {
       if (type === 'comm_open') {
         const comm = this.createComm(msg.content.target_name, msg.content.comm_id);
@@ -185,14 +189,20 @@ export class KernelConnection {
           handler(msg);
         }
       }
-      if (callbacks && type === 'status' && msg.content.execution_state === 'idle') {
-        this.pending.delete(parent);
+      if (request && type === 'status' && msg.content.execution_state === 'idle') {
+        request.idle = true;
+        this._settle(parent, request);
       }
-    } else if (msg.channel === 'shell' && callbacks && callbacks.shell && callbacks.shell.reply) {
+    } else if (msg.channel === 'shell' && request && !request.replied) {
+      request.replied = true;
       callbacks.shell.reply(msg);
-      if (!callbacks.iopub) {
-        this.pending.delete(parent);
-      }
+      this._settle(parent, request);
+    }
+  }
+
+  _settle(msgId, request) {
+    if (request.replied && request.idle) {
+      this.pending.delete(msgId);
     }
   }
 }

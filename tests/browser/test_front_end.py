@@ -128,3 +128,32 @@ def test_a_dropped_connection_is_opened_again_and_the_widgets_keep_working(site,
     page.get_by_role("button", name="Add one").click()
     page.get_by_role("button", name="Made 1").wait_for(timeout=15_000)
     assert [e for e in page.js_errors if not e.endswith("/x)")] == []
+
+
+def test_a_reply_that_comes_after_its_idle_status_still_answers_the_request(site, page):
+    """A kernel's reply (shell channel) and its idle status (iopub) travel on separate sockets and reach the page in
+    either order; a request must be answered either way, or the page waits for ever for its widgets."""
+    page.goto(f"{site['base']}voila/render/frontend.ipynb")
+    page.get_by_role("button", name="Add one").wait_for(timeout=60_000)
+    answered = page.evaluate("""async () => {
+        const kernel = window.tttDashboard.kernel;
+        const receive = kernel._receive.bind(kernel);
+        const held = [];
+        // every shell reply is held back until the idle status of its request has been handled
+        kernel._receive = (msg) => {
+            if (msg.channel === 'shell') { held.push(msg); return; }
+            receive(msg);
+            if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') {
+                held.splice(0).forEach(receive);
+            }
+        };
+        const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 10000));
+        const reply = await Promise.race([
+            kernel.request('comm_info_request', { target_name: 'jupyter.widget' }), timeout]);
+        kernel._receive = receive;
+        return reply && { type: reply.header.msg_type, comms: Object.keys(reply.content.comms).length,
+                          pending: kernel.pending.size };
+    }""")
+    assert answered is not None, "the request was never answered"
+    assert answered["type"] == "comm_info_reply" and answered["comms"] >= 6
+    assert answered["pending"] == 0  # nothing left waiting

@@ -270,7 +270,7 @@ def test_the_token_is_not_on_the_command_line(ttt_present, course):
 def _kernel_messages(base: str, sends: list[tuple[str, dict]]) -> list[dict]:
     """Open a dashboard as a page would, send its kernel these (msg_type, content) shell messages over the page's
     websocket (``{button}`` stands for the page's button's comm id), and return every message the page receives
-    until the kernel has handled the last one."""
+    until the kernel has answered the last one and gone idle."""
     import asyncio
     import urllib.request
     import uuid
@@ -297,15 +297,18 @@ def _kernel_messages(base: str, sends: list[tuple[str, dict]]) -> list[dict]:
         last = message("kernel_info_request", {})
         await ws.write_message(json.dumps(last))
         received: list[dict] = []
+        # the reply (shell) and the idle status (iopub) come on separate sockets, in either order: wait for both
+        waiting = {"kernel_info_reply", "idle"}
         deadline = asyncio.get_running_loop().time() + 60
-        while asyncio.get_running_loop().time() < deadline:
+        while waiting and asyncio.get_running_loop().time() < deadline:
             raw = await asyncio.wait_for(ws.read_message(), 60)
             assert raw is not None, "the kernel's websocket closed"
             msg = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8", "replace"))
             received.append(msg)
-            if (msg.get("msg_type") == "status" and msg["content"].get("execution_state") == "idle"
-                    and msg.get("parent_header", {}).get("msg_id") == last["header"]["msg_id"]):
-                break
+            if msg.get("parent_header", {}).get("msg_id") == last["header"]["msg_id"]:
+                waiting.discard(msg.get("msg_type"))
+                if msg.get("msg_type") == "status" and msg["content"].get("execution_state") == "idle":
+                    waiting.discard("idle")
         ws.close()
         return received
 
