@@ -77,8 +77,14 @@ def test_module_11_runs_and_an_observer_scores_the_written_demo(jupyterlab_serve
     def tap(item: str, mark: str):
         scorer.locator(".widget-hbox").filter(has_text=item).get_by_role("button", name=mark).click()
 
+    positive = scorer.locator(".widget-hbox").filter(has_text="Uses mistakes").get_by_role("button", name="Positive")
+    before = positive.bounding_box()
     tap("Uses mistakes", "Positive")
     scorer.get_by_text("Pass so far.").wait_for(timeout=15_000)
+    # the chosen mark says so in words (a tick), and nothing on the row moves or is cut
+    assert positive.inner_text().startswith("\u2713")
+    assert positive.bounding_box()["width"] == before["width"]
+    assert positive.evaluate("b => b.scrollWidth <= b.clientWidth")
     for item in ("Pitched at the learners", "Readable screen", "Keeps to time"):
         tap(item, "Opportunity for growth")
     scorer.get_by_text("Redo so far.").wait_for(timeout=15_000)

@@ -72,6 +72,21 @@ def test_timed_notes_follow_the_demo_clock_and_stay_in_order():
         demo.note("lee", "x", at=-1)
 
 
+def test_a_note_written_before_the_clock_starts_has_no_time_and_comes_first():
+    now = [100.0]
+    demo = TeachingDemo("dana", clock=lambda: now[0])
+    early = demo.note("lee", "slides in 12 pt")  # the demo has not started: no time, not 00:00
+    assert early.at is None and early.when() == "before the start"
+    demo.start()
+    now[0] = 165.0
+    assert demo.note("lee", "hook: a story").when() == "01:05"
+    demo.note("kim", "good pace", at=0)
+    assert [(n.when(), n.text) for n in demo.for_trainee().notes] == [
+        ("before the start", "slides in 12 pt"), ("00:00", "good pace"), ("01:05", "hook: a story")]
+    again = TeachingDemo.from_dict(demo.as_dict())  # stored and read back: still before the start
+    assert [n.at for n in again.sheet("lee").notes] == [None, 65.0]
+
+
 def test_feedback_2x2_and_the_trainees_view_is_unsigned_and_plain():
     demo = TeachingDemo("dana", "carpentries-checkout")
     demo.write_feedback("lee", "content_positive", "Clear goal <b>up front</b>")

@@ -174,8 +174,10 @@ def test_demo_scorer_switches_rubric_and_refuses_to_save_without_names():
     assert [b.description for b in s._buttons["hook"].values()] == ["Yes", "Iffy", "No"]
     s._buttons["hook"]["no"].click()  # a tap marks, a second tap clears
     assert s._marks == {"hook": "no"} and s._buttons["hook"]["no"].button_style == "danger"
+    assert [b.description for b in s._buttons["hook"].values()] == ["Yes", "Iffy", "\u2713 No"]  # not colour alone
     s._buttons["hook"]["no"].click()
     assert s._marks == {} and s._buttons["hook"]["no"].button_style == ""
+    assert s._buttons["hook"]["no"].description == "No"
     assert s.save() is None and "observer" in s._status.value
     s._observer.value = "kim"
     assert s.save() is None and "trainee" in s._status.value
@@ -203,3 +205,26 @@ def test_observation_scorer_fills_a_checklist_tagged_with_the_trainers_generatio
     o._trainer.value = "nobody"
     assert o.save() is None and "roster first" in o._status.value
     assert o.mark("adjust", "brilliant") is None and "not a mark" in o._status.value
+
+
+def test_a_practice_scorer_says_it_saves_nothing_and_its_trainee_view_follows_the_marks():
+    now = [0.0]
+    s = DemoScorer(False, trainee="Dana", observer="Ade", clock=lambda: now[0], driver="manual")
+    assert s._save_btn.layout.display == "none"  # no Save that can only refuse
+    assert "not saved" in s._save_row.children[-1].value
+    s.note("Slides in 12 pt")  # before Start: no time, not 00:00
+    s.start()
+    now[0] = 65
+    s.note("Hook: a story")
+    assert [(at, text) for at, text in s._note_list] == [(None, "Slides in 12 pt"), (65.0, "Hook: a story")]
+    assert "before the start" in s._notes.value and "01:05" in s._notes.value and "00:00" not in s._notes.value
+    first = s.show_trainee_view()
+    assert "has not been scored yet" in first
+    for item in ("goal", "screen", "time"):  # marks after the view is shown redraw it
+        s.mark(item, "growth")
+    assert "Please give the demo again" in s._trainee_view.value
+    s.write_feedback("content_growth", "Define <b>pivot table</b>")
+    assert "Define &lt;b&gt;pivot table&lt;/b&gt;" in s._trainee_view.value
+    s.new_demo()  # the next demo starts with no trainee view until asked
+    s.mark("goal", "growth")
+    assert s._trainee_view.value == ""

@@ -146,10 +146,20 @@ class DemoRubric:
 
 @dataclass(frozen=True)
 class TimedNote:
-    """A note an observer wrote during the demo, ``at`` seconds after it started."""
+    """A note an observer wrote during the demo, ``at`` seconds after it started (``None``: written before the
+    demo's clock started, e.g. on the room or the set-up)."""
 
-    at: float
+    at: float | None
     text: str
+
+    def when(self) -> str:
+        """``mm:ss`` into the demo, or ``before the start``."""
+        return "before the start" if self.at is None else f"{int(self.at // 60):02d}:{int(self.at % 60):02d}"
+
+
+def _note_order(note: TimedNote) -> tuple[bool, float]:
+    """Notes written before the start first, then by time."""
+    return (note.at is not None, note.at or 0.0)
 
 
 @dataclass
@@ -266,16 +276,18 @@ class TeachingDemo:
         return 0.0 if self.started is None else max(0.0, self._clock() - self.started)
 
     def note(self, observer: str, text: str, at: float | None = None) -> TimedNote:
-        """A timed note: ``at`` seconds into the demo (default: now on the demo's clock)."""
+        """A timed note: ``at`` seconds into the demo (default: now on the demo's clock, or no time, "before the
+        start", while the clock has not started)."""
         sheet = self.sheet(observer)
         if len(sheet.notes) >= MAX_NOTES:
             raise ValueError(f"{sheet.observer} already has {MAX_NOTES} notes on this demo")
-        at = self.elapsed() if at is None else at
-        if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 <= at <= 24 * 3600:
+        if at is None and self.started is not None:
+            at = self.elapsed()
+        if at is not None and (isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 <= at <= 24 * 3600):
             raise ValueError(f"a note's time must be seconds from 0 to 86400, got {at!r}")
-        n = TimedNote(round(float(at), 1), clean_text(text, "note"))
+        n = TimedNote(None if at is None else round(float(at), 1), clean_text(text, "note"))
         sheet.notes.append(n)
-        sheet.notes.sort(key=lambda x: x.at)
+        sheet.notes.sort(key=_note_order)
         return n
 
     def write_feedback(self, observer: str, cell: str, text: str) -> None:
@@ -338,7 +350,7 @@ class TeachingDemo:
                                 "counts": {r.mark_labels[m]: counts[m] for m in r.marks if m in counts}})
         feedback = {cell: [s.feedback[cell] for s in self.sheets.values() if cell in s.feedback]
                     for cell in FEEDBACK_CELLS}
-        notes = sorted((n for s in self.sheets.values() for n in s.notes), key=lambda n: n.at)
+        notes = sorted((n for s in self.sheets.values() for n in s.notes), key=_note_order)
         message = {"pass": "You passed the teaching demo.",
                    "redo": "Please give the demo again: the feedback below says what to work on.",
                    "not scored": "Your demo has not been scored yet."}[out.result]

@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..models.cascade import Cascade
-from ..models.demo import FEEDBACK_CELLS, TeachingDemo
+from ..models.demo import FEEDBACK_CELLS, TeachingDemo, TimedNote
 from ..models.fidelity import RetentionEstimate
 from ..models.observation import checklist_modules
 from ..models.pathway import PathwayRules
@@ -75,16 +75,23 @@ def _d(value: date | None) -> str:
     return value.isoformat() if value else "never"
 
 
+#: what marks the chosen button of a row of marks
+CHOSEN = "\u2713 "
+
+
 def _mark_row(name: str, hint: str, marks: list[tuple[str, str, str]], on_tap) -> tuple[widgets.HBox, dict]:
     """One row of a scoring sheet: the item's name and hint, then one large button per mark ``(id, label, style)``;
     a tap calls ``on_tap(mark_id)``. Returns the row and its buttons by mark id."""
     buttons = {}
+    # every button of the row as wide as the longest label with its tick, so choosing a mark moves nothing
+    room = f"calc({max(len(label) for _, label, _ in marks) + len(CHOSEN)}ch + 2em)"
     for mark, label, style in marks:
         b = widgets.Button(description=label, tooltip=hint,
-                           layout=widgets.Layout(width="auto", min_width="7em", height="3em", margin="2px"))
+                           layout=widgets.Layout(width="auto", min_width=room, height="3em", margin="2px"))
         b.add_class("ttt-mark")
         b.on_click(lambda _, m=mark: on_tap(m))
         b._ttt_style = style
+        b._ttt_label = label
         buttons[mark] = b
     text = widgets.HTML(f"<div style='font-size:1.1em;line-height:1.3'><b>{esc(name)}</b><br>"
                         f"<span style='font-size:0.85em'>{esc(hint)}</span></div>",
@@ -95,10 +102,11 @@ def _mark_row(name: str, hint: str, marks: list[tuple[str, str, str]], on_tap) -
 
 
 def _show_choice(buttons: dict, chosen: str | None) -> None:
-    """The chosen mark's button in its colour with a tick, the others plain."""
+    """The chosen mark's button in its colour with a tick (a character, not an icon: dashboards have no icon font,
+    and colour alone does not tell every observer which mark is chosen), the others plain."""
     for m, b in buttons.items():
         b.button_style = b._ttt_style if m == chosen else ""
-        b.icon = "check" if m == chosen else ""
+        b.description = (CHOSEN if m == chosen else "") + b._ttt_label
 
 
 class TrainerPoolBoard(widgets.VBox):
@@ -473,8 +481,13 @@ class DemoScorer(widgets.VBox):
         self._show_btn = widgets.Button(description="Show the trainee's view", icon="eye",
                                         layout=widgets.Layout(width="16em", height="3em"))
         self._save_row = widgets.HBox([self._save_btn, self._new_btn, self._show_btn],
-                                      layout=widgets.Layout(flex_flow="row wrap"))
+                                      layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        if self.store is None:  # a practice scorer: say so once instead of a Save that can only refuse
+            self._save_btn.layout.display = "none"
+            self._save_row.children = [*self._save_row.children, widgets.HTML(
+                "<span style='margin-left:8px'>Practice: this demo stays on this page and is not saved.</span>")]
         self._trainee_view = widgets.HTML()
+        self._trainee_shown = False  # once shown, the trainee's view follows every change
         self._status = widgets.HTML()
         self._marks: dict[str, str] = {}  # item -> mark chosen on this device
 
@@ -531,6 +544,8 @@ class DemoScorer(widgets.VBox):
             status(self._status, str(exc), "error", "Please check:")
             return
         self._show()
+        if self._trainee_shown:
+            self.show_trainee_view()
 
     @guarded()
     def new_demo(self) -> TeachingDemo:
@@ -545,6 +560,7 @@ class DemoScorer(widgets.VBox):
         self._timer._status.value = ""
         self.demo = TeachingDemo("(trainee)", rubric)
         self._build_items()
+        self._trainee_shown = False
         for w in self._cells.values():
             w.value = ""
         self._note.value = ""
@@ -553,11 +569,12 @@ class DemoScorer(widgets.VBox):
         self._refresh()
         return self.demo
 
-    def _elapsed(self) -> float:
-        """Seconds into the demo by its timer."""
+    def _elapsed(self) -> float | None:
+        """Seconds into the demo by its timer (``None`` before it has been started)."""
         self._timer.tick()
         m = self._timer.model
-        return sum(sec for _, sec in m.phases) - m.total_remaining
+        elapsed = sum(sec for _, sec in m.phases) - m.total_remaining
+        return None if elapsed == 0 and not m.running else elapsed
 
     def start(self) -> None:
         """Start (or resume) the demo's timer."""
@@ -585,7 +602,8 @@ class DemoScorer(widgets.VBox):
         text = clean_text(text, "note")
         if len(self._note_list) >= MAX_NOTES:
             raise ValueError(f"this demo already has {MAX_NOTES} notes")
-        self._note_list.append((round(self._elapsed(), 1), text))
+        at = self._elapsed()
+        self._note_list.append((None if at is None else round(at, 1), text))
         self._note.value = ""
         self._refresh()
 
@@ -617,7 +635,8 @@ class DemoScorer(widgets.VBox):
         return self.saved_id
 
     def show_trainee_view(self) -> str:
-        """Render what the trainee sees (escaped), and return it."""
+        """Render what the trainee sees (escaped), and return it; from then on it follows every change."""
+        self._trainee_shown = True
         v = self.demo.for_trainee()
         parts = [f"<h3 style='margin:8px 0'>{esc(v.rubric_title)}: feedback for {esc(self._trainee.value)}</h3>",
                  f"<p style='font-size:1.15em'><b>{esc(v.message)}</b></p>"]
@@ -631,7 +650,7 @@ class DemoScorer(widgets.VBox):
                 for n in v.noticed) + "</ul>")
         if v.notes:
             parts.append("<p><b>Notes</b></p><ul>" + "".join(
-                f"<li>{int(n.at // 60):02d}:{int(n.at % 60):02d} {esc(n.text)}</li>" for n in v.notes) + "</ul>")
+                f"<li>{esc(n.when())}: {esc(n.text)}</li>" for n in v.notes) + "</ul>")
         self._trainee_view.value = "<div style='border:1px solid #999;padding:6px 12px'>" + "".join(parts) + "</div>"
         return self._trainee_view.value
 
@@ -642,7 +661,7 @@ class DemoScorer(widgets.VBox):
                                                                "not scored": "Not scored yet."}[out.result])
         if out.result == "not scored" and not self._observer.value.strip():
             self._outcome.value = message_html("Type your name as observer: your marks count from then on.", "info")
-        self._notes.value = ("<ul>" + "".join(f"<li><b>{int(at // 60):02d}:{int(at % 60):02d}</b> {esc(text)}</li>"
+        self._notes.value = ("<ul>" + "".join(f"<li><b>{esc(TimedNote(at, text).when())}</b> {esc(text)}</li>"
                                               for at, text in self._note_list) + "</ul>") if self._note_list else ""
 
 
