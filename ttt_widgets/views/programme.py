@@ -81,13 +81,16 @@ CHOSEN = "\u2713 "
 
 def _mark_row(name: str, hint: str, marks: list[tuple[str, str, str]], on_tap) -> tuple[widgets.HBox, dict]:
     """One row of a scoring sheet: the item's name and hint, then one large button per mark ``(id, label, style)``;
-    a tap calls ``on_tap(mark_id)``. Returns the row and its buttons by mark id."""
+    a tap calls ``on_tap(mark_id)``. Returns the row and its buttons by mark id.
+
+    Each button has room for its label with the tick, so choosing a mark moves nothing; the buttons stay together
+    (on a narrow page they go under the text as a group), and as every row has the same buttons, the text column
+    is as wide in every row and the marks line up."""
     buttons = {}
-    # every button of the row as wide as the longest label with its tick, so choosing a mark moves nothing
-    room = f"calc({max(len(label) for _, label, _ in marks) + len(CHOSEN)}ch + 2em)"
     for mark, label, style in marks:
         b = widgets.Button(description=label, tooltip=hint,
-                           layout=widgets.Layout(width="auto", min_width=room, height="3em", margin="2px"))
+                           layout=widgets.Layout(width="auto", min_width=f"calc({len(CHOSEN + label)}ch + 2em)",
+                                                 height="3em", margin="2px"))
         b.add_class("ttt-mark")
         b.on_click(lambda _, m=mark: on_tap(m))
         b._ttt_style = style
@@ -95,8 +98,8 @@ def _mark_row(name: str, hint: str, marks: list[tuple[str, str, str]], on_tap) -
         buttons[mark] = b
     text = widgets.HTML(f"<div style='font-size:1.1em;line-height:1.3'><b>{esc(name)}</b><br>"
                         f"<span style='font-size:0.85em'>{esc(hint)}</span></div>",
-                        layout=widgets.Layout(width="26em", margin="0 12px 0 0"))
-    row = widgets.HBox([text, *buttons.values()],
+                        layout=widgets.Layout(flex="1 1 18em", min_width="14em", max_width="30em", margin="0 12px 0 0"))
+    row = widgets.HBox([text, widgets.HBox(list(buttons.values()), layout=widgets.Layout(flex="0 0 auto"))],
                        layout=widgets.Layout(flex_flow="row wrap", align_items="center", margin="3px 0"))
     return row, buttons
 
