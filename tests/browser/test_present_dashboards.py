@@ -256,6 +256,10 @@ def test_cohort_progress_shows_submissions_and_what_to_revisit(site, page):
         gb.add_submission("01-objectives", "dita")
     page.get_by_role("button", name="Read the gradebook again").click()
     page.get_by_text("4 of 4").wait_for(timeout=15_000)
+    # the assignment the lead picked stays on show
+    page.wait_for_timeout(1000)  # what the kernel said after the table
+    assert page.locator(".widget-dropdown select").evaluate("s => s.value") == "00-warmup"
+    assert page.get_by_text(re.compile(r"average: 25% of its points")).is_visible()
     assert page.js_errors == []
 
 
@@ -306,13 +310,23 @@ def test_evaluation_reads_the_session_and_an_uploaded_file(site, page, tmp_path)
     store.add_question(other, "Exit ticket", "exit")
     store.submit(other, "Exit ticket", "q1", {"worked": "Afternoon pairs", "change": "More breaks"})
     store.close()
+    # the page never shows the other session until the lead picks it (reading the list again used to pass through
+    # its first entry, the newest session, and a pick made meanwhile could be lost)
+    page.evaluate("""(code) => { window.__picked = false; window.__shown = [];
+        new MutationObserver(() => { if (document.body.innerText.includes('from session ' + code)) {
+            window.__shown.push(window.__picked); } }).observe(document.body,
+            { subtree: true, childList: true, characterData: true }); }""", other)
     page.get_by_role("button", name="Read the session again").click()
     chooser = page.get_by_label("Session", exact=True)
     page.wait_for_function("(code) => [...document.querySelectorAll('select option')].some(o => o.textContent"
                            ".startsWith(code))", arg=other, timeout=15_000)
+    page.wait_for_timeout(1000)  # what the kernel said after the new list
+    assert chooser.evaluate("s => s.selectedOptions[0].textContent").startswith(site["code"])  # the lead's pick kept
+    page.evaluate("window.__picked = true")
     chooser.select_option(label=next(o for o in chooser.locator("option").all_inner_texts() if o.startswith(other)))
     page.get_by_text(f"Levels 1 and 2 from session {other}.").wait_for(timeout=30_000)
     page.get_by_text("Afternoon pairs").wait_for(timeout=30_000)  # the new board reads the store in its own thread
+    assert page.evaluate("window.__shown").count(False) == 0
     assert "The <b>role play</b> in pairs" not in page.inner_text("body")  # the other session's tickets are gone
     csv = tmp_path / "later.csv"
     csv.write_text("participant,level,measure,phase,value\nA,behaviour,observed practice,post,3\n"

@@ -380,3 +380,30 @@ def test_an_empty_chart_says_how_to_fill_it(db):
     store.submit(code, "Which part?", "p1", "Opening")
     panel.refresh()
     assert "1 answer(s)" in panel._text.value and "No answers yet" not in panel._text.value
+
+
+def test_the_leads_pick_stays_while_answers_come_in_and_follows_what_the_phones_show(db):
+    store, _ = db
+    dash = LiveDashboard(title="Run", store=store)
+    for text in ("First?", "Second?"):
+        dash._q_text.value = text
+        dash._q_kind.value = "poll"
+        dash._q_options.value = "yes, no"
+        dash._add_btn.click()
+    dash.make_current("First?")
+    dash.close_question("Second?")
+    dash._current.value = "Second?"  # picked, not shown yet
+    assert dash._close_btn.description == "Reopen answers"  # the buttons speak of the picked question
+    store.submit(dash.code, "First?", "p1", "yes")  # the room answers: the page looks again
+    store.add_question(dash.code, "Third?", "poll", ["a", "b"])  # and a co-lead adds a question
+    dash._all_panels()
+    assert "Third?" in [v for _, v in dash._current.options]
+    assert dash._current.value == "Second?"  # before, the pick went back to what the phones show
+    dash._show_btn.click()
+    assert store.state(dash.code)["current"] == "Second?"
+    store.set_controls(dash.code, current="Third?")  # a co-lead shows another question: the pick follows the phones
+    dash._all_panels()
+    assert dash._current.value == "Third?" and "On the phones now: Third?" in dash._run_state.value
+    dash._current.value = "First?"
+    assert dash._close_btn.description == "Close answers"
+    dash.close()

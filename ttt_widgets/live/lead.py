@@ -694,6 +694,7 @@ class LiveDashboard(_Polling, widgets.VBox):
         self._boxes: dict[str, widgets.VBox] = {}
         self._grid = widgets.VBox([widgets.HBox([self.status, self.queue], layout=widgets.Layout(flex_flow="row wrap")),
                                    self._hidden_row])
+        self._phones_showed: str | None = None  # what the store said the phones show, at the last look
         self._sync_state()
 
     def _export_html(self) -> str:
@@ -713,6 +714,7 @@ class LiveDashboard(_Polling, widgets.VBox):
         self._add_btn.on_click(lambda _: self.add_question(self._q_text.value, self._q_kind.value,
                                                            self._q_options.value))
         self._show_btn.on_click(lambda _: self.make_current(self._current.value))
+        self._current.observe(lambda change: self._show_buttons(), names="value")
         self._close_btn.on_click(lambda _: self._toggle_closed())
         self._reveal_btn.on_click(lambda _: self._toggle_revealed())
         self._countdown_btn.on_click(lambda _: self.start_countdown(self._current.value, self._seconds.value))
@@ -735,16 +737,25 @@ class LiveDashboard(_Polling, widgets.VBox):
         self.state = state
         options = self._current_options()
         if list(self._current.options) != options:
-            self._current.options = options
+            # a question added on another page: the list grows, the question picked here stays picked (new
+            # options alone would select the first), and the page gets one update
+            keep = self._current.value
+            with self._current.hold_sync():
+                self._current.options = options
+                if keep in [v for _, v in options]:
+                    self._current.value = keep
         current = state["current"] or ""
-        if self._current.value != current and current in [v for _, v in options]:
-            self._current.value = current
+        # the pick follows the phones when what they show changes (on this page or another lead's); otherwise a
+        # question picked and not yet shown stays picked while answers come in and the page looks again
+        if current != self._phones_showed:
+            self._phones_showed = current
+            if self._current.value != current and current in [v for _, v in options]:
+                self._current.value = current
         for box, key in ((self._answer_first, "answer_first"), (self._approve, "approve_asks")):
             if box.value != state[key]:
                 box.value = state[key]
+        self._show_buttons()
         q = state["questions"].get(current, {})
-        self._close_btn.description = "Reopen answers" if q.get("closed") else "Close answers"
-        self._reveal_btn.description = "Hide results" if q.get("revealed") else "Reveal results"
         if not current:
             text = "The phones show nothing yet: choose a question and press Show."
         else:
@@ -754,6 +765,12 @@ class LiveDashboard(_Polling, widgets.VBox):
                 left = f" · closes in {max(0, int(q['closes_at'] - time.time()))} s"
             text = f"On the phones now: {shown}" + (" · closed" if q.get("closed") else "") + left
         self._run_state.value = text_html(text, "span", "font-weight:600")
+
+    def _show_buttons(self) -> None:
+        """Close and Reveal act on the picked question: their words say what they would do to it."""
+        q = self.state["questions"].get(self._current.value or "", {})
+        self._close_btn.description = "Reopen answers" if q.get("closed") else "Close answers"
+        self._reveal_btn.description = "Hide results" if q.get("revealed") else "Reveal results"
 
     # -- actions ---------------------------------------------------------------------------------------------
     def _act(self, what: str, fn: Callable[[], Any], done: str | None = None) -> bool:
