@@ -52,6 +52,8 @@ MAX_PAGES, ORPHAN_TIMEOUT, IDLE_TIMEOUT = 6, 120, 3600
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "templates"
 #: the dashboards' front end, built from frontend/ into the template's static folder
 FRONT_END = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE_NAME / "static" / "ttt-dashboard.js"
+#: the buttons' icons (Font Awesome 4.7), which the front end's script asks for when a page shows one
+ICONS_FONT = FRONT_END.with_name("ttt-icons.woff2")
 
 #: file names never served, even inside the dashboards folder (fnmatch-style, compared lower-case)
 PRIVATE_NAMES = re.compile(
@@ -401,36 +403,44 @@ def _index_redirect(tree_cls, root: Path):
     return type(tree_cls.__name__, (tree_cls,), {"get": get})
 
 
-def front_end_version() -> str:
-    """A short hash of the dashboards' front end (the built script the kit's template loads), for its URL."""
+def front_end_version(path: Path = FRONT_END) -> str:
+    """A short hash of a file of the dashboards' front end (by default the script the kit's template loads), for its
+    URL (the script names its icons' font the same way: frontend/build.mjs)."""
     import hashlib
 
-    return hashlib.sha256(FRONT_END.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def front_end_handler():
-    """A handler for the dashboards' front end: the script is gzipped once, at start, instead of on every page
-    (tornado's transform compressed 790 KB per visit, in the one thread that also answers the kernels'
-    websockets), and, since its URL names its content (``?v=``), browsers keep it for good."""
+    """A handler for the dashboards' front end, its script and its icons' font: the script is gzipped once, at
+    start, instead of on every page (tornado's transform compressed 790 KB per visit, in the one thread that also
+    answers the kernels' websockets), and, since their URLs name their content (``?v=``), browsers keep them for
+    good. The font is compressed already."""
     import gzip
 
     from tornado.web import HTTPError, RequestHandler
 
+    files = {}  # name -> (content type, bytes, gzipped bytes or None, version)
     raw = FRONT_END.read_bytes()
-    packed = gzip.compress(raw, compresslevel=9, mtime=0)
-    version = front_end_version()
+    files[FRONT_END.name] = ("text/javascript; charset=utf-8", raw, gzip.compress(raw, compresslevel=9, mtime=0),
+                             front_end_version())
+    files[ICONS_FONT.name] = ("font/woff2", ICONS_FONT.read_bytes(), None, front_end_version(ICONS_FONT))
 
     class FrontEndHandler(RequestHandler):
         def compute_etag(self):
-            return version
+            return files[self.path_args[0]][3]
 
         def get(self, name: str) -> None:
-            if name != FRONT_END.name:
+            if name not in files:
                 raise HTTPError(404)
-            self.set_header("Content-Type", "text/javascript; charset=utf-8")
-            self.set_header("Vary", "Accept-Encoding")
+            kind, raw, packed, version = files[name]
+            self.set_header("Content-Type", kind)
             fresh = self.get_argument("v", "") == version
             self.set_header("Cache-Control", "public, max-age=31536000, immutable" if fresh else "no-cache")
+            if packed is None:
+                self.finish(raw)
+                return
+            self.set_header("Vary", "Accept-Encoding")
             if "gzip" in self.request.headers.get("Accept-Encoding", ""):
                 self.set_header("Content-Encoding", "gzip")
                 self.finish(packed)
@@ -518,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
             service = LiveService()
             from jupyter_server.utils import url_path_join
 
-            static = rf"/voila/templates/{TEMPLATE_NAME}/static/({re.escape(FRONT_END.name)})"
+            static = rf"/voila/templates/{TEMPLATE_NAME}/static/({re.escape(FRONT_END.name)}|{re.escape(ICONS_FONT.name)})"
             front_end = (url_path_join(self.server_url, static), front_end_handler())
             routes = live_handlers(self.base_url, service)
             if self.hub:  # participants are the Hub's users (service.hub_user), the phone page needs its login

@@ -17,6 +17,7 @@ import * as controls from '@jupyter-widgets/controls';
 import { ManagerBase } from '@jupyter-widgets/base-manager';
 import { Widget } from '@lumino/widgets';
 
+import { addIcons } from './icons';
 import { KernelConnection } from './kernel';
 
 const WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
@@ -125,6 +126,7 @@ export async function start() {
   if (!widgetOutputs.length || !cfg.kernelId) {
     return null;
   }
+  addIcons(cfg.baseUrl);
   // like Voila's own front end: a page that goes shuts its kernel down (the server reclaims the kernels of pages
   // that could not say so: dashboard_kernels.py)
   window.addEventListener('pagehide', () => {

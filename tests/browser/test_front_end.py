@@ -43,6 +43,11 @@ def site(ttt_present, tmp_path_factory):
                 nbformat.v4.new_code_cell("from IPython.display import HTML\n"
                                           "HTML('<p class=\"plain-output\">an HTML output</p>')")]
     nbformat.write(nb, folder / "frontend.ipynb")
+    icons = nbformat.v4.new_notebook()
+    icons.cells = [nbformat.v4.new_code_cell("import ipywidgets as w\n"
+                                             "w.HBox([w.Button(description='Checked', icon='check'),"
+                                             " w.ToggleButton(description='Paused', icon='pause')])")]
+    nbformat.write(icons, folder / "icons.ipynb")
     base, proc = ttt_present(folder)
     return {"base": base, "proc": proc}
 
@@ -71,6 +76,26 @@ def test_a_page_loads_one_script_and_its_widgets_work_both_ways(site, page):
         page.get_by_role("button", name=f"Made {n}").wait_for(timeout=15_000)
     page.get_by_text("heard: hello <b>there</b>").wait_for(timeout=15_000)  # text, not markup
     assert [e for e in page.js_errors if not e.endswith("/x)")] == []  # the description's image (next test) is absent
+
+
+def test_icons_come_with_the_front_end_and_are_not_read_out(site, page):
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(f"{site['base']}voila/render/icons.ipynb")
+    page.get_by_role("button", name="Checked", exact=True).wait_for(timeout=60_000)  # the glyph is not in its name
+    page.wait_for_function("() => [...document.fonts].some((f) => f.family.replace(/['\"]/g, '') === 'FontAwesome'"
+                           " && f.status === 'loaded')", timeout=15_000)
+    for name, icon in (("Checked", "fa-check"), ("Paused", "fa-pause")):
+        glyph = page.get_by_role("button", name=name, exact=True).locator(f"i.fa.{icon}")
+        assert glyph.get_attribute("aria-hidden") == "true"
+        assert glyph.bounding_box()["width"] >= 8  # drawn by the font, not an empty box
+        assert glyph.evaluate("i => getComputedStyle(i).fontFamily").startswith("FontAwesome")
+    fonts = [r for r in responses if r.request.resource_type == "font"]
+    assert len(fonts) == 1 and fonts[0].url.startswith(f"{site['base']}voila/templates/ttt/static/ttt-icons.woff2?v=")
+    assert fonts[0].status == 200 and fonts[0].headers["content-type"] == "font/woff2"
+    assert "immutable" in fonts[0].headers["cache-control"]  # its address names its content
+    assert all(r.url.startswith(site["base"]) or r.url.startswith("data:") for r in responses)  # nothing from outside
+    assert page.js_errors == []
 
 
 def test_html_allowed_in_a_description_is_cleaned(site, page):
@@ -138,13 +163,16 @@ def test_a_reply_that_comes_after_its_idle_status_still_answers_the_request(site
     answered = page.evaluate("""async () => {
         const kernel = window.tttDashboard.kernel;
         const receive = kernel._receive.bind(kernel);
-        const held = [];
+        const held = new Map();  // request's msg_id -> its reply, held back
+        const idle = new Set();  // requests whose idle status has been handled
         // every shell reply is held back until the idle status of its request has been handled
         kernel._receive = (msg) => {
-            if (msg.channel === 'shell') { held.push(msg); return; }
+            const parent = (msg.parent_header || {}).msg_id;
+            if (msg.channel === 'shell' && !idle.has(parent)) { held.set(parent, msg); return; }
             receive(msg);
             if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') {
-                held.splice(0).forEach(receive);
+                idle.add(parent);
+                if (held.has(parent)) { const reply = held.get(parent); held.delete(parent); receive(reply); }
             }
         };
         const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 10000));

@@ -124,7 +124,8 @@ def _code_lines(name: str) -> list[str]:
 #: what a projected page must not do, measured in the browser: parts the widgets hide (collapsed sections, tabs not
 #: selected) that still have a box; labels, buttons and tabs whose words are cut (scrollWidth > clientWidth), or
 #: controls cut by a box that hides its overflow or partly covered by their neighbours;
-#: controls smaller than 24 px either way; icons that take no room (no icon font offline)
+#: controls smaller than 24 px either way; icons that take no room or whose font has not come (it is served with
+#: the front end: a classroom may have no way out to the internet)
 LAYOUT_PROBLEMS = """() => {
   const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
   const say = (el) => (el.innerText || el.value || el.getAttribute("aria-label") || el.tagName).toString().trim()
@@ -161,8 +162,10 @@ LAYOUT_PROBLEMS = """() => {
         return !(hit && (hit === el || el.contains(hit) || hit.contains(el) || hit.tagName === "LABEL"));
       });
     }).map((el) => `${el.tagName.toLowerCase()} ${say(el) || el.placeholder || el.className}`),
+    icons: [...document.querySelectorAll("i.fa")].filter(shown).length,
     emptyIcons: [...document.querySelectorAll("i.fa")].filter(shown)
       .filter((el) => el.getBoundingClientRect().width < 1).map((el) => say(el.parentElement)),
+    iconFont: [...document.fonts].filter((f) => f.family.replace(/['"]/g, "") === "FontAwesome").map((f) => f.status),
   };
 }"""
 
@@ -196,6 +199,8 @@ def test_dashboard_renders_readably_without_errors_code_or_hidden_parts(site, pa
         assert found["cut"] == [], f"controls cut by their box in {where}"
         assert found["covered"] == [], f"controls partly covered in {where}"
         assert found["emptyIcons"] == [], f"icons without their font in {where}"
+        if found["icons"]:
+            assert found["iconFont"] == ["loaded"], f"the icons' font in {where}"
     assert page.js_errors == []
 
 

@@ -15,9 +15,11 @@ TEMPLATE = STATIC.parent / "index.html.j2"
 
 
 def _sources_hash() -> str:
-    """The hash build.mjs writes, computed the same way: build script, package files, then src/ by name."""
+    """The hash build.mjs writes, computed the same way: build script, package files, then src/ and licenses/ by
+    name."""
     names = ["build.mjs", "package.json", "package-lock.json",
-             *sorted(f"src/{p.name}" for p in (FRONTEND / "src").iterdir())]
+             *sorted(f"src/{p.name}" for p in (FRONTEND / "src").iterdir()),
+             *sorted(f"licenses/{p.name}" for p in (FRONTEND / "licenses").iterdir())]
     digest = hashlib.sha256()
     for name in names:
         digest.update(name.encode() + b"\0")
@@ -63,7 +65,7 @@ def test_the_server_sends_the_front_end_gzipped_once_and_cacheable():
     from tornado.httpserver import HTTPServer
     from tornado.web import Application
 
-    from ttt_widgets.serve import FRONT_END, front_end_handler, front_end_version
+    from ttt_widgets.serve import FRONT_END, ICONS_FONT, front_end_handler, front_end_version
 
     raw = FRONT_END.read_bytes()
 
@@ -78,14 +80,19 @@ def test_the_server_sends_the_front_end_gzipped_once_and_cacheable():
                                        headers={"Accept-Encoding": "gzip"})
             stale = await client.fetch(f"{url}{FRONT_END.name}?v=old", decompress_response=False)
             other = await client.fetch(f"{url}voila.js", raise_error=False)
-            return fresh, stale, other
+            font = await client.fetch(f"{url}{ICONS_FONT.name}?v={front_end_version(ICONS_FONT)}",
+                                      decompress_response=False, headers={"Accept-Encoding": "gzip"})
+            return fresh, stale, other, font
         finally:
             server.stop()
 
-    fresh, stale, other = asyncio.run(fetch_all())
+    fresh, stale, other, font = asyncio.run(fetch_all())
     assert fresh.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(fresh.body) == raw
     assert len(fresh.body) < len(raw) / 2.5
     assert "immutable" in fresh.headers["Cache-Control"]
     assert stale.body == raw and "immutable" not in stale.headers["Cache-Control"]  # no gzip asked, none sent
     assert other.code == 404
+    # the icons' font: compressed already, so sent as it is, and kept for good under its content's address
+    assert font.body == ICONS_FONT.read_bytes() and "Content-Encoding" not in font.headers
+    assert font.headers["Content-Type"] == "font/woff2" and "immutable" in font.headers["Cache-Control"]

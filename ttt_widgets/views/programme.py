@@ -482,7 +482,7 @@ class DemoScorer(widgets.VBox):
                                         layout=widgets.Layout(width="10em", height="3em"))
         self._new_btn = widgets.Button(description="Next demo", icon="plus", layout=widgets.Layout(width="10em", height="3em"))
         self._show_btn = widgets.Button(description="Show the trainee's view", icon="eye",
-                                        layout=widgets.Layout(width="16em", height="3em"))
+                                        layout=widgets.Layout(width="auto", min_width="16em", height="3em"))
         self._save_row = widgets.HBox([self._save_btn, self._new_btn, self._show_btn],
                                       layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         if self.store is None:  # a practice scorer: say so once instead of a Save that can only refuse
