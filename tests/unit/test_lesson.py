@@ -35,6 +35,13 @@ def test_the_three_templates_of_the_issue_exist():
     assert [s.gagne_event for s in gagne.segments] == list(range(1, 10))
 
 
+def test_the_docstrings_name_every_packaged_template():
+    from ttt_widgets import LessonPlanner
+
+    for doc in (LessonPlan.from_template.__doc__, LessonPlanner.__doc__):
+        assert all(f"``{name}``" in doc for name in list_content("lesson-templates")), doc
+
+
 def test_activity_types_in_code_match_the_content():
     assert tuple(a["id"] for a in lesson_rules()["activities"]) == ACTIVITIES
 

@@ -257,7 +257,7 @@ class LessonPlan(HasTraits):
     @classmethod
     def from_template(cls, name: str, objectives: Iterable[str] = (), title: str | None = None,
                       start: str = "09:00") -> "LessonPlan":
-        """A plan from a packaged template (``gagne``, ``5e``, ``workshop-90``).
+        """A plan from a packaged template (``gagne``, ``5e``, ``merrill``, ``workshop-90``).
 
         With ``objectives``, every assessment segment of the template is marked as assessing all of them.
         """

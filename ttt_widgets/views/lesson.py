@@ -97,7 +97,8 @@ class LessonPlanner(widgets.VBox):
     Parameters
     ----------
     plan : LessonPlan or str, optional
-        A plan, or the name of a template (``gagne``, ``5e``, ``workshop-90``); default an empty 60-minute plan.
+        A plan, or the name of a template (``gagne``, ``5e``, ``merrill``, ``workshop-90``: the files of
+        ``content/lesson-templates``); default an empty 60-minute plan.
 
     Examples
     --------
