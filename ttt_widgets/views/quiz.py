@@ -180,8 +180,9 @@ class Quiz(widgets.VBox):
             self._progress.value += " (practice)"
         self._prompt.value = f"<p style='font-size:1.05em'>{esc(q['prompt'])}</p>"
         if q["type"] == "single":
-            self._radio.options = m.options()
-            self._radio.value = None
+            with self._radio.hold_sync():  # one update: the page never shows the first option chosen in passing
+                self._radio.options = m.options()
+                self._radio.value = None
             self._radio.description = "Answer"
             self._choices_box.children = [self._radio]
         else:
