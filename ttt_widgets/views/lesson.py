@@ -177,10 +177,11 @@ class LessonPlanner(widgets.VBox):
         m = self.model
         selected = self._list.index
         timed = m.schedule()
-        self._list.options = [(f"{t.start_text}-{t.end_text} | {t.minutes:>3} min | {t.activity} | {t.title}", t.index)
-                              for t in timed]
-        if timed:
-            self._list.index = min(selected, len(timed) - 1) if selected is not None else None
+        with self._list.hold_sync():  # one update: the page never shows the first segment selected in passing
+            self._list.options = [(f"{t.start_text}-{t.end_text} | {t.minutes:>3} min | {t.activity} | {t.title}",
+                                   t.index) for t in timed]
+            if timed:
+                self._list.index = min(selected, len(timed) - 1) if selected is not None else None
         self._objective_list.options = [(f"{i}. {o[:70]}", o) for i, o in enumerate(m.objectives, 1)]
         parts = []
         for c in m.checks():
