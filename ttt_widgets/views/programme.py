@@ -105,8 +105,9 @@ def _mark_row(name: str, hint: str, marks: list[tuple[str, str, str]], on_tap) -
 
 
 def _show_choice(buttons: dict, chosen: str | None) -> None:
-    """The chosen mark's button in its colour with a tick (a character, not an icon: dashboards have no icon font,
-    and colour alone does not tell every observer which mark is chosen), the others plain."""
+    """The chosen mark's button in its colour with a tick, the others plain. The tick is a character of the button's
+    words, not an icon, so that screen readers say it too; colour alone does not tell every observer which mark is
+    chosen."""
     for m, b in buttons.items():
         b.button_style = b._ttt_style if m == chosen else ""
         b.description = (CHOSEN if m == chosen else "") + b._ttt_label
