@@ -93,6 +93,9 @@ _EXPORTS: dict[str, str] = {
     "cohort_table": ".grading.report",
     "course_overview": ".grading.report",
     "curriculum_links": ".grading.report",
+    # [G] dashboards: a chooser whose list is read again keeps the lead's pick
+    "replace_options": ".views._common",
+    "on_pick": ".views._common",
     # [L] running a train-the-trainer programme
     "DemoRubric": ".models.demo",
     "TeachingDemo": ".models.demo",
@@ -143,6 +146,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .views.objectives import ObjectiveBuilder
     from .views.questions import QuestionCoach
     from .views.lesson import LessonPlanner
+    from .views._common import on_pick, replace_options
     from .views.mcq import MCQWorkshop
     from .views.feedback import PeerFeedback
     from .models.blended import BlendedProgramme

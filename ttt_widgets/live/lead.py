@@ -32,7 +32,7 @@ from typing import Any, Callable
 import ipywidgets as widgets
 
 from ..plots import PALETTE, bars_html
-from ..views._common import esc, message_html
+from ..views._common import esc, message_html, replace_options
 from . import identity
 from ._safe import text_html
 from .store import QUEUE, STATUS_QUESTION, STATUSES, word_key
@@ -736,14 +736,8 @@ class LiveDashboard(_Polling, widgets.VBox):
         state = self.store.state(self.code)
         self.state = state
         options = self._current_options()
-        if list(self._current.options) != options:
-            # a question added on another page: the list grows, the question picked here stays picked (new
-            # options alone would select the first), and the page gets one update
-            keep = self._current.value
-            with self._current.hold_sync():
-                self._current.options = options
-                if keep in [v for _, v in options]:
-                    self._current.value = keep
+        if list(self._current.options) != options:  # a question added on another page: the pick here stays
+            replace_options(self._current, options)
         current = state["current"] or ""
         # the pick follows the phones when what they show changes (on this page or another lead's); otherwise a
         # question picked and not yet shown stays picked while answers come in and the page looks again

@@ -1,4 +1,4 @@
-"""Small helpers shared by views: escaping, status messages, safe callbacks."""
+"""Small helpers shared by views: escaping, status messages, safe callbacks, lists that keep their pick."""
 
 from __future__ import annotations
 
@@ -59,3 +59,28 @@ def guarded(status_attr: str = "_status"):
         return wrapper
 
     return deco
+
+
+def replace_options(choice: widgets.Widget, options: list, fallback: str = "first") -> None:
+    """Give a Dropdown (or another one-value selection) a new list, keeping its value when the list still offers it
+    (else its first entry, or its last with ``fallback="last"``), in one update of the page.
+
+    A new list alone selects its first entry before anything else can be set: the page would show that entry for a
+    moment, and a pick made in that moment could be lost. Observers added with :func:`on_pick` do not hear the
+    values passed through."""
+    values = [o[1] if isinstance(o, (tuple, list)) else o for o in options]
+    keep = choice.value if choice.value in values else (values[-1 if fallback == "last" else 0] if values else None)
+    choice._ttt_replacing = True
+    try:
+        with choice.hold_sync():
+            choice.options = options
+            choice.value = keep
+    finally:
+        choice._ttt_replacing = False
+
+
+def on_pick(choice: widgets.Widget, action) -> None:
+    """Call ``action(value)`` when the value of ``choice`` is picked (on the page or in code), not for the values
+    :func:`replace_options` passes through while it swaps the list."""
+    choice.observe(lambda change: None if getattr(choice, "_ttt_replacing", False) else action(change["new"]),
+                   names="value")
